@@ -1,0 +1,46 @@
+# flowmap: two commands on a fresh machine with Python 3.11 and make.
+#   make demo   create .venv, install, run the main job on the bundled example
+#   make test   install with test extras, run ruff, mypy --strict and pytest
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test install install-test lint typecheck pytest bench golden clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+demo: install
+	@mkdir -p $(OUT)
+	$(BIN)/flowmap validate examples/ec_order_ja.xlsx
+	$(BIN)/python examples/demo.py $(OUT)
+
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks examples
+
+typecheck: install-test
+	$(BIN)/mypy
+
+pytest: install-test
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+golden: install-test
+	$(BIN)/python -m pytest tests/test_golden.py --update-golden
+
+bench: install
+	$(BIN)/python benchmarks/import.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Reading and writing flows: Excel workbooks and YAML/JSON model files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .._atomic import write_text
+from ..errors import InputError, Problem
+from ..model import Flow
+from .excel import read_excel
+from .modelfile import dump_json, dump_yaml, flow_to_dict, read_model
+from .xlsx_out import write_workbook
+
+__all__ = ["dump_json", "dump_yaml", "flow_to_dict", "load_flow", "save_flow", "write_workbook"]
+
+READ_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml", ".json")
+
+
+def load_flow(path: str | Path) -> Flow:
+    """Read a workbook or a model file into a validated :class:`Flow`."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml", ".json"):
+        return read_model(p)
+    if suffix in (".xlsx", ".xlsm", ".xls", ".csv", ".xlsb", ".ods") or not p.is_dir():
+        if suffix not in (".xlsx", ".xlsm") and p.exists() and suffix in (".csv", ".ods", ".xlsb"):
+            raise InputError([Problem(str(path), f"{suffix} files are not read; save the workbook as .xlsx",
+                                      f"{suffix} ファイルは読めません。.xlsx 形式で保存してください")])
+        return read_excel(p)
+    raise InputError([Problem(str(path), "a flow is an .xlsx workbook or a .yaml/.json model file",
+                              "フローは .xlsx ブックか .yaml / .json モデルファイルで指定してください")])
+
+
+def save_flow(flow: Flow, path: str | Path, lang: str | None = None) -> None:
+    """Write a flow as .xlsx, .yaml/.yml or .json (chosen by the suffix), atomically."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        write_text(p, dump_yaml(flow))
+    elif suffix == ".json":
+        write_text(p, dump_json(flow))
+    elif suffix == ".xlsx":
+        write_workbook(flow, p, lang)
+    else:
+        raise InputError([Problem(str(path), f"cannot write {suffix or 'a file without suffix'}: use .xlsx, .yaml or .json",
+                                  f"{suffix or '拡張子なし'} には書き出せません。.xlsx・.yaml・.json のいずれかにしてください")])

@@ -1,0 +1,475 @@
+"""The flow model: the single source of truth every reader fills and every
+analysis, simulation and renderer reads.
+
+A :class:`Flow` holds lanes (customer or operator), owners (people, teams,
+systems), tools, steps and the edges between steps.  :func:`check_flow`
+validates a whole flow and returns every problem with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import random
+from collections import defaultdict
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from .errors import InputError, Problem
+
+__all__ = [
+    "END",
+    "Duration",
+    "Edge",
+    "Flow",
+    "Lane",
+    "Owner",
+    "Schedule",
+    "Settings",
+    "Step",
+    "Tool",
+    "WorkHours",
+    "check_flow",
+    "suggest",
+]
+
+END = "END"
+"""The reserved target that ends a case (``終了`` in Japanese workbooks)."""
+
+LaneKind = Literal["customer", "operator"]
+OwnerKind = Literal["person", "team", "system"]
+ToolCategory = Literal["communication", "record", "commerce", "logistics", "payment", "other"]
+Mode = Literal["manual", "auto", "batch"]
+TOOL_CATEGORIES: tuple[ToolCategory, ...] = ("communication", "record", "commerce", "logistics", "payment", "other")
+MODES: tuple[Mode, ...] = ("manual", "auto", "batch")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    def __eq__(self, other: object) -> bool:  # locations (private) do not count
+        return isinstance(other, _Model) and type(self) is type(other) and self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+
+
+class Duration(_Model):
+    """Minutes per case: fixed, or drawn from a distribution."""
+
+    kind: Literal["fixed", "uniform", "triangular", "exponential", "normal"] = "fixed"
+    params: tuple[float, ...] = (0.0,)
+
+    @property
+    def mean(self) -> float:
+        p = self.params
+        if self.kind == "fixed":
+            return p[0]
+        if self.kind == "uniform":
+            return (p[0] + p[1]) / 2
+        if self.kind == "triangular":
+            return (p[0] + p[1] + p[2]) / 3
+        if self.kind == "exponential":
+            return p[0]
+        mu, sigma = p
+        if sigma == 0:
+            return mu
+        a = -mu / sigma  # truncation at 0
+        pdf = math.exp(-a * a / 2) / math.sqrt(2 * math.pi)
+        tail = 0.5 * math.erfc(a / math.sqrt(2))
+        return mu + sigma * pdf / tail if tail > 0 else 0.0
+
+    def sampler(self, rng: random.Random) -> Any:
+        """A zero-argument function drawing one duration (minutes)."""
+        p = self.params
+        if self.kind == "fixed":
+            v = p[0]
+            return lambda: v
+        if self.kind == "uniform":
+            lo, hi = p
+            return lambda: rng.uniform(lo, hi)
+        if self.kind == "triangular":
+            lo, mode, hi = p
+            return lambda: rng.triangular(lo, hi, mode)
+        if self.kind == "exponential":
+            rate = 1.0 / p[0]
+            return lambda: rng.expovariate(rate)
+        mu, sigma = p
+
+        def normal() -> float:
+            for _ in range(100):
+                x = rng.gauss(mu, sigma)
+                if x >= 0:
+                    return x
+            return 0.0
+
+        return normal
+
+    def text(self) -> str:
+        p = self.params
+        if self.kind == "fixed":
+            return _num(p[0])
+        if self.kind == "uniform":
+            return f"{_num(p[0])}-{_num(p[1])}"
+        if self.kind == "triangular":
+            return f"tri({_num(p[0])},{_num(p[1])},{_num(p[2])})"
+        if self.kind == "exponential":
+            return f"exp({_num(p[0])})"
+        return f"norm({_num(p[0])},{_num(p[1])})"
+
+
+def _clock(minutes: float) -> str:
+    m = round(minutes)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+class Schedule(_Model):
+    """When a batch step runs: at daily times, every N cases, or every N minutes."""
+
+    kind: Literal["daily", "count", "interval"]
+    times: list[int] = Field(default_factory=list)  # minutes after midnight (daily)
+    count: int = 0
+    interval_minutes: float = 0.0
+
+    def text(self, lang: str = "en") -> str:
+        if self.kind == "daily":
+            clocks = ", ".join(_clock(t) for t in self.times)
+            return f"毎日 {clocks}" if lang == "ja" else f"daily {clocks}"
+        if self.kind == "count":
+            return f"{self.count}件ごと" if lang == "ja" else f"every {self.count}"
+        if self.interval_minutes == 60:
+            return "1時間ごと" if lang == "ja" else "hourly"
+        if self.interval_minutes % 60 == 0:
+            h = int(self.interval_minutes // 60)
+            return f"{h}時間ごと" if lang == "ja" else f"every {h}h"
+        return f"{_num(self.interval_minutes)}分ごと" if lang == "ja" else f"every {_num(self.interval_minutes)}min"
+
+
+class WorkHours(_Model):
+    """Daily working window in minutes after midnight; 0-1440 is round the clock."""
+
+    start: int = 9 * 60
+    end: int = 18 * 60
+
+    @property
+    def always(self) -> bool:
+        return self.start == 0 and self.end == 1440
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def text(self) -> str:
+        if self.always:
+            return "24h"
+        return f"{self.start // 60}:{self.start % 60:02d}-{self.end // 60}:{self.end % 60:02d}"
+
+
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
+
+
+def days_text(days: list[int], lang: str = "en") -> str:
+    names = _WEEKDAYS_JA if lang == "ja" else _WEEKDAYS_EN
+    ds = sorted(set(days))
+    if ds == list(range(7)):
+        return "毎日" if lang == "ja" else "every day"
+    if ds and ds == list(range(ds[0], ds[-1] + 1)) and len(ds) > 2:
+        return f"{names[ds[0]]}-{names[ds[-1]]}"
+    return ",".join(names[d] for d in ds)
+
+
+class Settings(_Model):
+    orders_per_day: float = 100.0
+    days: int = 20
+    start: dt.date | None = None
+    seed: int = 1
+    replications: int = 5
+    currency: str = "JPY"
+    holidays: str = "none"
+    closed: list[dt.date] = Field(default_factory=list)
+    # analysis thresholds (documented in README)
+    overload: float = 0.85
+    underload: float = 0.5
+    scatter_tools: int = 3
+    automation_minutes: float = 30.0
+
+
+class Lane(_Model):
+    name: str
+    kind: LaneKind = "operator"
+
+
+class Owner(_Model):
+    name: str
+    lane: str = ""
+    kind: OwnerKind = "person"
+    headcount: int | None = None  # None: 1 for people; unlimited for systems
+    hours: WorkHours | None = None  # None: 9:00-18:00 for people, 24h for systems
+    days: list[int] | None = None  # None: Mon-Fri for people, every day for systems
+    cost: float = 0.0
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == "system"
+
+    @property
+    def capacity(self) -> int:
+        """Parallel servers: headcount for people; systems unlimited (0) unless set."""
+        if self.headcount is not None:
+            return self.headcount
+        return 0 if self.is_system else 1
+
+    @property
+    def work_hours(self) -> WorkHours:
+        if self.hours is not None:
+            return self.hours
+        return WorkHours(start=0, end=1440) if self.is_system else WorkHours()
+
+    @property
+    def work_days(self) -> list[int]:
+        if self.days is not None:
+            return self.days
+        return list(range(7)) if self.is_system else [0, 1, 2, 3, 4]
+
+
+class Tool(_Model):
+    name: str
+    category: ToolCategory = "other"
+    delay: Duration | None = None  # handoff delay when the tool carries a handoff
+
+
+class Step(_Model):
+    id: str
+    name: str
+    lane: str
+    owners: list[str] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    mode: Mode = "manual"
+    duration: Duration = Field(default_factory=Duration)
+    batch: Schedule | None = None
+    reads: list[str] = Field(default_factory=list)
+    writes: list[str] = Field(default_factory=list)
+    stage: str = ""
+    touchpoint: str = ""
+    emotion: int | None = None
+    pain: str = ""
+    volume: float | None = None
+    note: str = ""
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Edge(_Model):
+    source: str
+    target: str
+    probability: float = 1.0
+
+
+class Flow(_Model):
+    name: str = "flow"
+    language: Literal["ja", "en"] = "en"
+    settings: Settings = Field(default_factory=Settings)
+    lanes: list[Lane] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=list)
+    tools: list[Tool] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+
+    _source: str = PrivateAttr(default="")
+    _locs: dict[tuple[str, str, str], str] = PrivateAttr(default_factory=dict)
+
+    # -- locations ---------------------------------------------------------
+    def set_source(self, source: str) -> None:
+        self._source = source
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def set_loc(self, kind: str, key: str, field: str, where: str) -> None:
+        self._locs[(kind, key, field)] = where
+
+    def loc(self, kind: str, key: str, field: str = "") -> str:
+        """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""
+        locs = self._locs
+        return locs.get((kind, key, field)) or locs.get((kind, key, "")) or self._source
+
+    # -- lookups -----------------------------------------------------------
+    def step_map(self) -> dict[str, Step]:
+        return {s.id: s for s in self.steps}
+
+    def owner_map(self) -> dict[str, Owner]:
+        return {o.name: o for o in self.owners}
+
+    def tool_map(self) -> dict[str, Tool]:
+        return {t.name: t for t in self.tools}
+
+    def lane_map(self) -> dict[str, Lane]:
+        return {lane.name: lane for lane in self.lanes}
+
+    def customer_lanes(self) -> set[str]:
+        return {lane.name for lane in self.lanes if lane.kind == "customer"}
+
+    def out_edges(self) -> dict[str, list[Edge]]:
+        out: dict[str, list[Edge]] = defaultdict(list)
+        for e in self.edges:
+            out[e.source].append(e)
+        return out
+
+    def entry_steps(self) -> list[str]:
+        """Steps where cases start: those with a volume, else the first step."""
+        entries = [s.id for s in self.steps if s.volume is not None and s.volume > 0]
+        if entries:
+            return entries
+        return [self.steps[0].id] if self.steps else []
+
+    def entry_volumes(self) -> dict[str, float]:
+        """Cases a day starting at each entry step."""
+        vols = {s.id: float(s.volume) for s in self.steps if s.volume is not None and s.volume > 0}
+        if vols:
+            return vols
+        return {self.steps[0].id: self.settings.orders_per_day} if self.steps else {}
+
+    def operator_owners(self) -> list[Owner]:
+        """Owners that do operator work (not customers)."""
+        customer = self.customer_lanes()
+        busy: set[str] = set()
+        for s in self.steps:
+            if s.lane not in customer:
+                busy.update(s.owners)
+        return [o for o in self.owners if o.name in busy or (o.lane and o.lane not in customer)]
+
+
+def suggest(name: str, known: list[str] | set[str]) -> str:
+    """' (did you mean X?)' for the nearest known name, or ''."""
+    near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    return near[0] if near else ""
+
+
+def _hint(name: str, known: list[str] | set[str]) -> tuple[str, str]:
+    near = suggest(name, known)
+    if near:
+        return f" (did you mean {near!r}?)", f"（「{near}」の誤りではありませんか）"
+    return "", ""
+
+
+def check_flow(flow: Flow) -> list[Problem]:
+    """Every problem of a flow, each with its location."""
+    problems: list[Problem] = []
+
+    def add(where: str, en: str, ja: str) -> None:
+        problems.append(Problem(where, en, ja))
+
+    if not flow.steps:
+        add(flow.source, "the flow has no steps", "工程が一つもありません")
+        return problems
+
+    ids: dict[str, int] = {}
+    for s in flow.steps:
+        if s.id in ids:
+            add(flow.loc("step", s.id, "id"), f"step id {s.id!r} is used twice", f"工程ID「{s.id}」が重複しています")
+        ids[s.id] = 1
+        if s.id == END:
+            add(flow.loc("step", s.id, "id"), f"{END!r} is reserved for ending a case", f"「{END}」は終了を表す予約語です")
+        if not s.name.strip():
+            add(flow.loc("step", s.id, "name"), "step name is empty", "工程名が空です")
+
+    lanes = flow.lane_map()
+    owners = flow.owner_map()
+    tools = flow.tool_map()
+    seen_owner: set[str] = set()
+    for o in flow.owners:
+        where = flow.loc("owner", o.name, "")
+        if o.name in seen_owner:
+            add(where, f"owner {o.name!r} is listed twice", f"担当者「{o.name}」が重複しています")
+        seen_owner.add(o.name)
+        if o.headcount is not None and o.headcount < 1:
+            add(flow.loc("owner", o.name, "headcount"), f"headcount {o.headcount} must be at least 1",
+                f"人数 {o.headcount} は 1 以上にしてください")
+        if o.hours is not None and not (0 <= o.hours.start < o.hours.end <= 1440):
+            add(flow.loc("owner", o.name, "hours"), "working hours must start before they end, within one day",
+                "勤務時間は一日の中で開始を終了より前にしてください")
+        if o.days is not None and (not o.days or any(d < 0 or d > 6 for d in o.days)):
+            add(flow.loc("owner", o.name, "days"), "working days must name at least one weekday",
+                "勤務日は少なくとも一つの曜日を指定してください")
+    seen_tool: set[str] = set()
+    for t in flow.tools:
+        if t.name in seen_tool:
+            add(flow.loc("tool", t.name, ""), f"tool {t.name!r} is listed twice", f"ツール「{t.name}」が重複しています")
+        seen_tool.add(t.name)
+
+    for s in flow.steps:
+        if s.lane not in lanes:
+            add(flow.loc("step", s.id, "lane"), f"lane {s.lane!r} is not defined", f"レーン「{s.lane}」が定義されていません")
+        for name in s.owners:
+            if name not in owners:
+                en, ja = _hint(name, list(owners) + list(tools))
+                add(flow.loc("step", s.id, "owner"),
+                    f"owner {name!r} is neither in the Owners sheet nor a tool{en}",
+                    f"担当者「{name}」は担当者シートにもツールにもありません{ja}")
+        for name in s.tools:
+            if name not in tools:
+                add(flow.loc("step", s.id, "tools"), f"tool {name!r} is not defined", f"ツール「{name}」が定義されていません")
+        if s.mode == "batch" and s.batch is None:
+            add(flow.loc("step", s.id, "batch"),
+                f"batch step {s.id} ({s.name}) has no schedule: fill the batch column, e.g. 'daily 9:00' or 'every 50'",
+                f"バッチ工程 {s.id}（{s.name}）にバッチ条件がありません:「毎日 9:00」「50件ごと」などを入力してください")
+        if s.emotion is not None and not -2 <= s.emotion <= 2:
+            add(flow.loc("step", s.id, "emotion"), f"emotion {s.emotion} must be between -2 and +2",
+                f"感情 {s.emotion} は -2〜+2 にしてください")
+        if s.volume is not None and s.volume < 0:
+            add(flow.loc("step", s.id, "volume"), f"volume {s.volume:g} must not be negative",
+                f"件数 {s.volume:g} は 0 以上にしてください")
+
+    by_source: dict[str, list[Edge]] = defaultdict(list)
+    names = {s.name: s.id for s in flow.steps}
+    for e in flow.edges:
+        by_source[e.source].append(e)
+        where = flow.loc("step", e.source, "next")
+        if e.source not in ids:
+            add(where, f"edge from unknown step {e.source!r}", f"存在しない工程「{e.source}」からの遷移です")
+        if e.target != END and e.target not in ids:
+            en, ja = _hint(e.target, list(ids) + list(names))
+            add(where, f"next step {e.target!r} does not exist{en}", f"次工程「{e.target}」が存在しません{ja}")
+        if not 0 < e.probability <= 1 + 1e-9:
+            add(where, f"probability {e.probability:g} of {e.source}→{e.target} must be above 0 and at most 1",
+                f"{e.source}→{e.target} の確率 {e.probability:g} は 0 より大きく 1 以下にしてください")
+    for src, edges in by_source.items():
+        total = sum(e.probability for e in edges)
+        if abs(total - 1) > 0.001:
+            add(flow.loc("step", src, "next"),
+                f"probabilities of the next steps of {src} sum to {total:.3g}, not 1",
+                f"{src} の次工程の確率の合計が {total:.3g} で、1 になっていません")
+
+    # reachability from the entry steps
+    if not problems:
+        out: dict[str, list[str]] = defaultdict(list)
+        for e in flow.edges:
+            out[e.source].append(e.target)
+        seen = set(flow.entry_steps())
+        stack = list(seen)
+        while stack:
+            cur = stack.pop()
+            for nxt in out[cur]:
+                if nxt != END and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        for s in flow.steps:
+            if s.id not in seen:
+                add(flow.loc("step", s.id, "id"),
+                    f"step {s.id} ({s.name}) cannot be reached from the entry step(s) {', '.join(flow.entry_steps())}",
+                    f"工程 {s.id}（{s.name}）には開始工程（{', '.join(flow.entry_steps())}）からたどり着けません")
+    return problems
+
+
+def validated(flow: Flow) -> Flow:
+    """Return the flow, or raise :class:`InputError` with all its problems."""
+    problems = check_flow(flow)
+    if problems:
+        raise InputError(problems)
+    return flow

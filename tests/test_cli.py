@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+from openpyxl import load_workbook
+
+from .conftest import EXAMPLES, MODELS
+
+Run = Callable[..., Result]
+
+
+def test_template_example_validates_with_dropdowns(cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    r = cli("template", out, "--lang", "ja", "--example")
+    assert r.exit_code == 0, r.output
+    r = cli("validate", out)
+    assert r.exit_code == 0 and r.output.startswith("ok: 30 steps, 5 lanes")
+    wb = load_workbook(out)
+    ws = wb["工程"]
+    assert ws.freeze_panes == "A2"
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert any("手動" in f and "バッチ" in f for f in lists)
+    assert any("-2" in f and "2" in f for f in lists)
+    assert any("お客様" in f for f in lists)
+    assert "使い方" in wb.sheetnames
+
+
+def test_blank_template_en(cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "blank.xlsx"
+    assert cli("template", out, "--lang", "en").exit_code == 0
+    wb = load_workbook(out)
+    assert [c.value for c in wb["Steps"][1]][:3] == ["id", "name", "lane"]
+    r = cli("validate", out)
+    assert r.exit_code == 2 and "no steps" in r.output
+
+
+def test_validate_examples_and_models(cli: Run) -> None:
+    for path in (EXAMPLES / "ec_order_ja.xlsx", EXAMPLES / "ec_order_en.xlsx",
+                 MODELS / "ec_order_asis.yaml", MODELS / "ec_order_tobe.yaml"):
+        r = cli("validate", path)
+        assert r.exit_code == 0 and r.output.startswith("ok: "), (path, r.output)
+
+
+def test_convert_round_trip_is_lossless(cli: Run, tmp_path: Path) -> None:
+    y1, x, y2 = tmp_path / "a.yaml", tmp_path / "b.xlsx", tmp_path / "c.yaml"
+    assert cli("convert", EXAMPLES / "ec_order_ja.xlsx", "-o", y1).exit_code == 0
+    assert cli("convert", y1, "-o", x).exit_code == 0
+    assert cli("convert", x, "-o", y2).exit_code == 0
+    assert y1.read_text(encoding="utf-8") == y2.read_text(encoding="utf-8")
+
+
+def test_bad_input_exit_2_no_traceback_no_output(cli: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps:\n  - {id: S1, name: a, lane: ops, duration: later}\n", encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    r = cli("convert", bad, "-o", out, "--lang", "ja")
+    assert r.exit_code == 2
+    assert "Traceback" not in r.output and f"{bad}:2" in r.output and "所要時間" in r.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [bad]  # no temporary file left either
+
+
+def test_bad_options(cli: Run, tmp_path: Path) -> None:
+    r = cli("template", tmp_path / "t.txt")
+    assert r.exit_code == 2 and ".xlsx" in r.output
+    r = cli("convert", MODELS / "ec_order_asis.yaml", "-o", tmp_path / "x.pdf")
+    assert r.exit_code == 2 and ".pdf" in r.output
+    r = cli("validate", tmp_path / "nope.xlsx")
+    assert r.exit_code == 2 and "not found" in r.output
+
+
+def test_version(cli: Run) -> None:
+    r = cli("--version")
+    assert r.exit_code == 0 and "flowmap" in r.output
