@@ -30,9 +30,11 @@ def main() -> None:
         flowmap.save(flow, out)
         again = flowmap.load(out)
         print(f"round trip through YAML unchanged: {again == flow}")
-    if hasattr(flowmap, "analyze"):
-        findings = flowmap.analyze(flow)
-        print(f"findings: {len(findings)}, high: {sum(f.severity == 'high' for f in findings)}")
+    analysis = flowmap.run_analysis(flow, lang="en")
+    findings = analysis.findings
+    print(f"findings: {len(findings)}, high: {sum(f.severity == 'high' for f in findings)}")
+    worst = max(analysis.workload.owners, key=lambda o: o.utilization)
+    print(f"most loaded: {worst.owner} at {worst.utilization:.0%} of capacity")
     if hasattr(flowmap, "simulate"):
         result = flowmap.simulate(flow, days=10, seed=1, replications=1)
         print(f"simulated lead time: {result.lead_time.mean / 60:.1f} h on average")

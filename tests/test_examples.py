@@ -28,5 +28,7 @@ def test_api_example_output() -> None:
                          cwd=ROOT, encoding="utf-8").stdout.splitlines()
     assert out[0] == "EC受注フロー(現状) 業務フロー図: 30 steps in 5 lanes"
     assert out[1] == "busiest manual step: O6 ピッキング・梱包・出荷する (492 min/day)"
-    assert out[2] == "handoffs between owners: 6"
+    assert out[2] == "handoffs between owners: 5"
     assert out[3] == "round trip through YAML unchanged: True"
+    assert out[4] == "findings: 32, high: 4"
+    assert out[5] == "most loaded: 事務スタッフ at 87% of capacity"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .analyze import Analysis, Finding, run_analysis
 from .errors import FlowmapError, InputError, Problem, SimulationError, UsageError
 from .graph import FlowGraph, build_graph
 from .io import load_flow, save_flow
@@ -32,8 +33,10 @@ from .model import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
     "Duration",
     "Edge",
+    "Finding",
     "Flow",
     "FlowGraph",
     "FlowmapError",
@@ -52,6 +55,7 @@ __all__ = [
     "build_graph",
     "check_flow",
     "load",
+    "run_analysis",
     "save",
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -118,6 +119,92 @@ def convert(flow: str, out: str, lang: str | None) -> None:
     lang = pick(lang, f.language)
     save(f, out, lang)
     click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+
+
+def _with_config(f: Flow, config: str | None) -> Flow:
+    """Apply analysis thresholds from a --config YAML file (keys as in Settings)."""
+    if not config:
+        return f
+    import yaml
+
+    from ._text import ParseError, parse_number
+    from .errors import Problem
+
+    try:
+        data = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise UsageError.one("config file not found", "設定ファイルが見つかりません", config) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise UsageError.one(f"invalid YAML: {e}", f"YAML の書式が正しくありません: {e}",
+                             f"{config}:{mark.line + 1}" if mark else config) from None
+    keys = {"overload": False, "underload": False, "scatter_tools": True, "automation_minutes": False}
+    if not isinstance(data, dict):
+        raise UsageError.one("the config must be a mapping of thresholds", "設定は「キー: 値」の形にしてください", config)
+    update: dict[str, Any] = {}
+    problems = []
+    for k, v in data.items():
+        if k not in keys:
+            problems.append(Problem(config, f"unknown threshold {k!r}; known: {', '.join(keys)}",
+                                    f"しきい値「{k}」は不明です。使えるもの: {', '.join(keys)}"))
+            continue
+        try:
+            num = parse_number(v, what_en=k, what_ja=k, integer=keys[k], minimum=0)
+        except ParseError as e:
+            problems.append(Problem(config, e.en, e.ja))
+            continue
+        update[k] = int(num) if keys[k] else num
+    if problems:
+        raise InputError(problems)
+    return f.model_copy(update={"settings": f.settings.model_copy(update=update)})
+
+
+def _write_or_echo(out: str | None, text: str, lang: str) -> None:
+    from ._atomic import write_text
+
+    if out:
+        write_text(out, text)
+        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "xlsx"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx).")
+@click.option("--only", default=None, help="Comma-separated analyzers to run (default: all).")
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high"]), default=None,
+              help="Exit 1 when a finding at or above this severity is found.")
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
+@LANG_OPTION
+@boundary
+def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str | None,
+            config: str | None, lang: str | None) -> None:
+    """Find duplicated work, tool scatter, workload imbalance, handoffs and automation candidates."""
+    from .analyze import run_analysis, severity_rank
+    from .render import analysis as r
+
+    f = _with_config(_load(flow), config)
+    lang = pick(lang, f.language)
+    names = [x.strip() for x in only.split(",") if x.strip()] if only else None
+    if fmt == "xlsx" and not out:
+        raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
+    a = run_analysis(f, only=names, lang=lang)
+    if fmt == "xlsx":
+        assert out is not None
+        r.write_xlsx(a, out)
+        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+    elif fmt == "json":
+        _write_or_echo(out, r.to_json(a), lang)
+    elif fmt == "markdown":
+        _write_or_echo(out, r.to_markdown(a), lang)
+    else:
+        color = out is None and sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if color else 110
+        _write_or_echo(out, r.to_text(a, width=max(80, width), color=color), lang)
+    if fail_on and any(severity_rank(x.severity) <= severity_rank(fail_on) for x in a.findings):
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

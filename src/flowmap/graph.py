@@ -18,7 +18,8 @@ __all__ = ["FlowGraph", "build_graph"]
 
 @dataclass(frozen=True)
 class Handoff:
-    """An edge along which the work changes hands."""
+    """An edge along which the work changes hands between people or teams
+    (systems and customers do not hand over; they are the flow's joints)."""
 
     source: str
     target: str
@@ -106,12 +107,17 @@ class FlowGraph:
         steps = flow.step_map()
         tools = flow.tool_map()
         customer = flow.customer_lanes()
+        owners = flow.owner_map()
+
+        def people(names: list[str]) -> bool:
+            return any(n in owners and not owners[n].is_system for n in names)
+
         out: list[Handoff] = []
         for e in flow.edges:
             if e.target == END:
                 continue
             a, b = steps[e.source], steps[e.target]
-            if a.lane in customer or b.lane in customer or not a.owners or not b.owners:
+            if a.lane in customer or b.lane in customer or not people(a.owners) or not people(b.owners):
                 continue
             if set(a.owners) == set(b.owners):
                 continue

@@ -1,0 +1,37 @@
+"""Automation candidates: high-volume manual steps that only move data
+between tools (they read data and write it into another tool)."""
+
+from __future__ import annotations
+
+from ._base import Context, Finding
+
+NAME = "automation"
+
+
+def analyze(ctx: Context) -> list[Finding]:
+    flow = ctx.flow
+    tools = ctx.tools
+    customer = ctx.customer
+    threshold = flow.settings.automation_minutes
+    findings: list[Finding] = []
+    for s in flow.steps:
+        if s.lane in customer or s.mode != "manual":
+            continue
+        minutes = ctx.load.step_minutes.get(s.id, 0.0)
+        systems = [t for t in s.tools if t in tools and tools[t].category != "communication"]
+        if minutes < threshold or not s.writes or not (s.reads or len(systems) >= 2) or not systems:
+            continue
+        per_day = ctx.load.step_per_day.get(s.id, 0.0)
+        findings.append(Finding(
+            analyzer=NAME, severity="medium" if minutes >= 120 else "low",
+            title=ctx.t(f"Automate {s.id} {s.name}", f"{s.id} {s.name} の自動化候補"),
+            message=ctx.t(f"{s.name} runs {per_day:.0f} times a day by hand ({minutes:.0f} min/day), moving "
+                          f"{', '.join(s.reads) or 'data'} into {', '.join(s.writes)} across {', '.join(systems)}.",
+                          f"{s.name} は 1 日 {per_day:.0f} 回、手作業で {minutes:.0f} 分かけて "
+                          f"{'・'.join(s.reads) or 'データ'} を {'・'.join(systems)} 間で {'・'.join(s.writes)} に転記しています。"),
+            steps=[s.id], owners=list(s.owners), tools=systems, data=list(dict.fromkeys([*s.reads, *s.writes])),
+            minutes_per_day=minutes,
+            suggestion=ctx.t(f"A batch job or an integration between {', '.join(systems)} would free {minutes:.0f} min/day.",
+                             f"{'・'.join(systems)} 間のバッチ処理・連携で 1 日 {minutes:.0f} 分が空きます。"),
+        ))
+    return findings

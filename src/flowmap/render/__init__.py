@@ -1,0 +1,1 @@
+"""Renderers: text (terminal), JSON, Markdown, Excel and HTML outputs."""

@@ -1,0 +1,189 @@
+"""Render an analysis as text, JSON, Markdown or an Excel workbook."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from .._atomic import atomic_path
+from .._lang import t
+from ..analyze import SEVERITIES, Analysis
+from ._common import analyzer_label, join, pct, severity_label
+
+__all__ = ["to_json", "to_markdown", "to_text", "write_xlsx"]
+
+_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def to_json(a: Analysis) -> str:
+    return json.dumps(a.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _workload_rows(a: Analysis) -> list[list[str]]:
+    lang = a.lang
+    rows = []
+    for o in a.workload.owners:
+        rows.append([o.owner, o.lane, f"{o.minutes_per_day:,.0f}", f"{o.capacity_minutes_per_day:,.0f}",
+                     pct(o.utilization), pct(o.share), pct(o.data_entry_share)])
+    del lang
+    return rows
+
+
+def _workload_headers(lang: str) -> list[str]:
+    return ([ "担当者", "レーン", "分/日", "稼働枠 分/日", "稼働率", "全体に占める割合", "データ入力の割合"] if lang == "ja"
+            else ["owner", "lane", "min/day", "capacity min/day", "utilization", "share", "data entry share"])
+
+
+def to_text(a: Analysis, *, width: int = 110, color: bool = False) -> str:
+    lang = a.lang
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, force_terminal=color, color_system="standard" if color else None,
+                  highlight=False, emoji=False, soft_wrap=False)
+    s = a.summary()
+    con.print(Text(t(lang, f"flowmap analysis: {s['name']}", f"flowmap 分析結果: {s['name']}"), style="bold"))
+    con.print(t(lang, f"{s['steps']} steps, {len(s['lanes'])} lanes ({join(s['lanes'], lang)}), {s['owners']} owners, {s['tools']} tools",
+                f"工程 {s['steps']}・レーン {len(s['lanes'])}（{join(s['lanes'], lang)}）・担当者 {s['owners']}・ツール {s['tools']}"))
+    counts = {sev: sum(f.severity == sev for f in a.findings) for sev in SEVERITIES}
+    con.print(t(lang, f"findings: {counts['high']} high, {counts['medium']} medium, {counts['low']} low",
+                f"指摘: 高 {counts['high']} 件・中 {counts['medium']} 件・低 {counts['low']} 件"))
+    for sev in SEVERITIES:
+        group = [f for f in a.findings if f.severity == sev]
+        if not group:
+            continue
+        con.print()
+        con.print(Text(t(lang, f"== {sev.upper()} ==", f"== 重要度 {severity_label(sev, lang)} =="), style=_STYLE[sev]))
+        for f in group:
+            head = Text(f"[{analyzer_label(f.analyzer, lang)}] ", style=_STYLE[sev])
+            head.append(f.title, style="bold")
+            if f.minutes_per_day:
+                head.append(t(lang, f"  ({f.minutes_per_day:,.0f} min/day)", f"（{f.minutes_per_day:,.0f} 分/日）"))
+            con.print(head)
+            con.print(Padding(Text(f.message), (0, 0, 0, 2)))
+            if f.steps:
+                con.print(Padding(Text(t(lang, "steps: ", "工程: ") + join(f.steps, lang)), (0, 0, 0, 2)))
+            con.print(Padding(Text("→ " + f.suggestion, style="green" if color else ""), (0, 0, 0, 2)))
+    for name, why in a.skipped.items():
+        con.print()
+        con.print(Text(t(lang, f"{analyzer_label(name, lang)} not run: {why}", f"{analyzer_label(name, lang)} は実行できません: {why}"),
+                       style="magenta"))
+    con.print()
+    table = Table(title=t(lang, "Workload per owner (expected, per calendar day)", "担当者ごとの業務量（期待値・暦日あたり）"),
+                  box=box.SIMPLE, title_justify="left")
+    for i, h in enumerate(_workload_headers(lang)):
+        table.add_column(h, justify="left" if i < 2 else "right")
+    for row, o in zip(_workload_rows(a), a.workload.owners, strict=True):
+        style = "red" if o.utilization > a.flow.settings.overload else ""
+        table.add_row(*row, style=style)
+    con.print(table)
+    spread = a.workload.spread()
+    con.print(t(lang, f"spread of utilization: Gini {spread['gini']:.2f}, CV {spread['cv']:.2f}",
+                f"稼働率のばらつき: ジニ係数 {spread['gini']:.2f}・変動係数 {spread['cv']:.2f}"))
+    text = buf.getvalue()
+    return text if color else "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(a: Analysis) -> str:
+    lang = a.lang
+    s = a.summary()
+    out = [f"# {t(lang, 'flowmap analysis', 'flowmap 分析結果')}: {_md_cell(s['name'])}", ""]
+    out.append(t(lang, f"{s['steps']} steps, lanes: {join(s['lanes'], lang)}; {s['owners']} owners, {s['tools']} tools.",
+                 f"工程 {s['steps']}、レーン: {join(s['lanes'], lang)}、担当者 {s['owners']}、ツール {s['tools']}。"))
+    out.append("")
+    out.append(f"## {t(lang, 'Findings', '指摘事項')}")
+    out.append("")
+    hdr = (["重要度", "分類", "内容", "工程", "担当者", "ツール", "データ", "分/日", "改善案"] if lang == "ja"
+           else ["severity", "analyzer", "finding", "steps", "owners", "tools", "data", "min/day", "suggestion"])
+    out.append("| " + " | ".join(hdr) + " |")
+    out.append("|" + "---|" * len(hdr))
+    for f in a.findings:
+        out.append("| " + " | ".join(_md_cell(x) for x in [
+            severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f"**{f.title}**<br>{f.message}",
+            join(f.steps, lang), join(f.owners, lang), join(f.tools, lang), join(f.data, lang),
+            f"{f.minutes_per_day:,.0f}", f.suggestion]) + " |")
+    if not a.findings:
+        out.append(t(lang, "_No findings._", "_指摘はありません。_"))
+    for name, why in a.skipped.items():
+        out += ["", f"> {analyzer_label(name, lang)}: {_md_cell(why)}"]
+    out += ["", f"## {t(lang, 'Workload', '業務量')}", ""]
+    hdr = _workload_headers(lang)
+    out.append("| " + " | ".join(hdr) + " |")
+    out.append("|---|---|" + "---:|" * (len(hdr) - 2))
+    for row in _workload_rows(a):
+        out.append("| " + " | ".join(_md_cell(x) for x in row) + " |")
+    spread = a.workload.spread()
+    out += ["", t(lang, f"Spread of utilization: Gini {spread['gini']:.2f}, CV {spread['cv']:.2f}.",
+                  f"稼働率のばらつき: ジニ係数 {spread['gini']:.2f}、変動係数 {spread['cv']:.2f}。"), ""]
+    return "\n".join(out)
+
+
+_FILL = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEBF7"}
+
+
+def write_xlsx(a: Analysis, path: str | Path) -> None:
+    lang = a.lang
+    ja = lang == "ja"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "指摘事項" if ja else "Findings"
+    hdr = (["重要度", "分類", "指摘", "詳細", "工程", "担当者", "ツール", "データ", "分/日", "改善案"] if ja
+           else ["severity", "analyzer", "title", "message", "steps", "owners", "tools", "data", "minutes/day", "suggestion"])
+    ws.append(hdr)
+    for f in a.findings:
+        ws.append([severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f.title, f.message,
+                   join(f.steps, lang), join(f.owners, lang), join(f.tools, lang), join(f.data, lang),
+                   round(f.minutes_per_day, 1), f.suggestion])
+    for sev in SEVERITIES:
+        label = severity_label(sev, lang)
+        ws.conditional_formatting.add(f"A2:A{max(2, len(a.findings) + 1)}",
+                                      CellIsRule(operator="equal", formula=[f'"{label}"'], fill=PatternFill("solid", fgColor=_FILL[sev])))  # type: ignore[no-untyped-call]
+    widths = [8, 14, 40, 70, 14, 20, 24, 20, 10, 60]
+    _finish(ws, widths)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wl = wb.create_sheet("業務量" if ja else "Workload")
+    wl.append(_workload_headers(lang))
+    for o in a.workload.owners:
+        wl.append([o.owner, o.lane, round(o.minutes_per_day, 1), round(o.capacity_minutes_per_day, 1),
+                   round(o.utilization, 3), round(o.share, 3), round(o.data_entry_share, 3)])
+    n = len(a.workload.owners) + 1
+    for col in "EFG":
+        for r in range(2, n + 1):
+            wl[f"{col}{r}"].number_format = "0%"
+    wl.conditional_formatting.add(f"E2:E{max(2, n)}", ColorScaleRule(start_type="num", start_value=0, start_color="63BE7B",
+                                                                     mid_type="num", mid_value=0.7, mid_color="FFEB84",
+                                                                     end_type="num", end_value=1, end_color="F8696B"))  # type: ignore[no-untyped-call]
+    wl.conditional_formatting.add(f"G2:G{max(2, n)}", ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                                                                     end_type="num", end_value=1, end_color="5B9BD5"))  # type: ignore[no-untyped-call]
+    _finish(wl, [18, 12, 10, 14, 10, 14, 14])
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _finish(ws: object, widths: list[int]) -> None:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    assert isinstance(ws, Worksheet)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E79")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{max(1, ws.max_row)}"
