@@ -1,4 +1,5 @@
-"""Using flowmap from Python: load a flow, look at its graph, convert it.
+"""Using flowmap from Python: load a flow, look at its graph, convert it,
+analyze and simulate it.
 
     python examples/api.py
 
@@ -7,6 +8,7 @@ tests/test_examples.py runs this script and checks what it prints.
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from pathlib import Path
 
@@ -35,9 +37,8 @@ def main() -> None:
     print(f"findings: {len(findings)}, high: {sum(f.severity == 'high' for f in findings)}")
     worst = max(analysis.workload.owners, key=lambda o: o.utilization)
     print(f"most loaded: {worst.owner} at {worst.utilization:.0%} of capacity")
-    if hasattr(flowmap, "simulate"):
-        result = flowmap.simulate(flow, days=10, seed=1, replications=1)
-        print(f"simulated lead time: {result.lead_time.mean / 60:.1f} h on average")
+    result = flowmap.simulate(flow, days=10, seed=1, replications=1, start=datetime.date(2026, 11, 30))
+    print(f"simulated lead time: {result.lead_time.mean / 60:.1f} h on average")
 
 
 if __name__ == "__main__":

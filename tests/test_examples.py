@@ -30,5 +30,6 @@ def test_api_example_output() -> None:
     assert out[1] == "busiest manual step: O6 ピッキング・梱包・出荷する (492 min/day)"
     assert out[2] == "handoffs between owners: 5"
     assert out[3] == "round trip through YAML unchanged: True"
-    assert out[4] == "findings: 32, high: 4"
+    assert out[4] == "findings: 31, high: 4"
     assert out[5] == "most loaded: 事務スタッフ at 87% of capacity"
+    assert out[6] == "simulated lead time: 78.0 h on average"

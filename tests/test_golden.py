@@ -45,3 +45,18 @@ def test_xlsx_golden_content(tmp_path: Path, update_golden: bool) -> None:
     if update_golden:
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["json", "txt"])
+def test_simulation_golden(fmt: str, update_golden: bool) -> None:
+    import datetime as dt
+
+    from flowmap.render import simulation as rs
+
+    res = flowmap.simulate(flowmap.load(MODELS / "ec_order_asis.yaml"), days=10, seed=1, replications=2,
+                           start=dt.date(2026, 11, 30))
+    got = rs.to_json(res) if fmt == "json" else rs.to_text(res, "ja")
+    path = GOLDEN / f"simulate_ec_order_asis.{fmt}"
+    if update_golden:
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8")

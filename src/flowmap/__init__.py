@@ -29,6 +29,7 @@ from .model import (
     WorkHours,
     check_flow,
 )
+from .simulation import SimulationResult, simulate
 
 __version__ = "0.1.0"
 
@@ -47,6 +48,7 @@ __all__ = [
     "Schedule",
     "Settings",
     "SimulationError",
+    "SimulationResult",
     "Step",
     "Tool",
     "UsageError",
@@ -57,6 +59,7 @@ __all__ = [
     "load",
     "run_analysis",
     "save",
+    "simulate",
 ]
 
 

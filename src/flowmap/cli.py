@@ -207,5 +207,54 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
         sys.exit(1)
 
 
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.option("--days", type=float, default=None, help="Simulated days (default: the flow's settings, 20).")
+@click.option("--orders-per-day", type=float, default=None, help="Arrivals per calendar day (default: the flow's).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the flow's, 1).")
+@click.option("--replications", type=int, default=None, help="Independent runs (default: the flow's, 5).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes to spread replications over.")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file.")
+@click.option("--events", type=click.Path(dir_okay=False), default=None,
+              help="Write the event log (case_id,activity,resource,lane,start,end) of the first replication as CSV.")
+@LANG_OPTION
+@boundary
+def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: int | None, replications: int | None,
+             workers: int, start: Any, fmt: str, out: str | None, events: str | None, lang: str | None) -> None:
+    """Run the flow in SimPy: lead time, waits per step, utilization per owner."""
+    from ._atomic import write_text
+    from .render import simulation as r
+    from .simulation import simulate as run
+
+    f = _load(flow)
+    lang = pick(lang, f.language)
+    progress = None
+    bar: Any = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task(t(lang, "simulating", "シミュレーション中"), total=replications or f.settings.replications)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+    try:
+        result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
+                     workers=workers, events=events is not None, start=start.date() if start else None, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    for line in r.overload_lines(result, lang):
+        click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
+    if events:
+        write_text(events, r.events_csv(result))
+    text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
+    _write_or_echo(out, text, lang)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -198,6 +198,7 @@ class Settings(_Model):
     underload: float = 0.5
     scatter_tools: int = 3
     automation_minutes: float = 30.0
+    hourly_profile: list[float] = Field(default_factory=list)  # 24 relative arrival weights, hour 0 first
 
 
 class Lane(_Model):

@@ -1,10 +1,10 @@
 """Duplicated work (作業の重複): the same information entered by several
 people or into several tools.
 
-Writers of a data item are the manual steps that write it (typing) and the
-customer's own steps (what the customer already typed need not be typed
-again).  Automated and batch steps move data between systems and are not
-re-entry.  Items with the same set of writer steps are reported together.
+Writers of a data item are the steps people do that write it (typing) and
+the customer's own steps (what the customer already typed need not be typed
+again).  Automated steps and system batches move data between systems and
+are not re-entry.  Items with the same set of writer steps are reported together.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def analyze(ctx: Context) -> list[Finding]:
     for s in flow.steps:
         for item in s.writes:
             written_any.add(item)
-            if s.mode == "manual" or s.lane in customer:
+            if s.lane in customer or s.id in ctx.load.step_minutes:
                 writers[item].append(s.id)
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for item, sids in writers.items():

@@ -1,8 +1,10 @@
 """Expected load: minutes per day of each step and owner from the graph's
 expected visits, the daily volume and the mean durations.
 
-Only manual work in operator lanes is people's load; automated and batch
-steps run on systems and customer-lane steps are the customer's own time.
+Only people's work in operator lanes is load: manual steps, and batch steps
+whose owner is a person or team (a lead who downloads the day's orders at
+10:00).  Automated steps and batches run by systems are not, and
+customer-lane steps are the customer's own time.
 A manual step with several owners splits its minutes equally among them.
 Capacity is per calendar day: headcount × daily working minutes × working
 days per week / 7, so a Mon–Fri team is compared fairly with orders that
@@ -84,9 +86,11 @@ def expected_load(flow: Flow, graph: FlowGraph) -> Workload:
     entry: dict[str, float] = {}
     steps_of: dict[str, list[str]] = {}
     for s in flow.steps:
-        if s.lane in customer or s.mode != "manual":
+        if s.lane in customer or s.mode == "auto":
             continue
         people = [o for o in s.owners if o in owners and not owners[o].is_system]
+        if s.mode == "batch" and not people:
+            continue  # a batch run by a system is no one's load
         m = per_day[s.id] * s.duration.mean
         step_minutes[s.id] = m
         for o in people:

@@ -85,7 +85,7 @@ def analyze(ctx: Context) -> list[Finding]:
     where: dict[str, list[str]] = defaultdict(list)
     item_steps: dict[str, list[str]] = defaultdict(list)
     for s in flow.steps:
-        if s.lane in customer or s.mode != "manual":
+        if s.id not in ctx.load.step_minutes:
             continue
         rec = [t for t in s.tools if t in tools and tools[t].category == "record"]
         for item in s.writes:
