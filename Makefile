@@ -39,8 +39,11 @@ test: lint typecheck pytest
 golden: install-test
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/import.py
+	$(BIN)/python benchmarks/analyze.py
+	$(BIN)/python benchmarks/simulate.py
+	cd benchmarks && ../$(BIN)/python view.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

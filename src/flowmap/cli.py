@@ -256,5 +256,65 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
     _write_or_echo(out, text, lang)
 
 
+def _open_in_browser(path: str) -> None:
+    import webbrowser
+
+    webbrowser.open(Path(path).resolve().as_uri())
+
+
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--findings/--no-findings", default=True, show_default=True, help="Highlight the steps named in findings.")
+@click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@LANG_OPTION
+@boundary
+def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> None:
+    """Draw the interactive swimlane graph as one self-contained HTML file."""
+    from .analyze import run_analysis
+    from .graph import build_graph
+    from .render import html
+
+    f = _load(flow)
+    lang = pick(lang, f.language)
+    g = build_graph(f)
+    a = run_analysis(f, lang=lang, graph=g) if findings else None
+    html.write(out, html.view_html(f, g, a, lang))
+    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    if open_:
+        _open_in_browser(out)
+
+
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--simulate/--no-simulate", "with_sim", default=True, show_default=True, help="Include simulation figures.")
+@click.option("--days", type=float, default=None, help="Simulated days (default: the flow's settings).")
+@click.option("--replications", type=int, default=None, help="Simulation replications (default: the flow's settings).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the flow's settings).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day.")
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
+@click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@LANG_OPTION
+@boundary
+def report(flow: str, out: str, with_sim: bool, days: float | None, replications: int | None, seed: int | None,
+           start: Any, config: str | None, open_: bool, lang: str | None) -> None:
+    """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
+    from .analyze import run_analysis
+    from .graph import build_graph
+    from .render import html
+    from .simulation import simulate as run
+
+    f = _with_config(_load(flow), config)
+    lang = pick(lang, f.language)
+    g = build_graph(f)
+    a = run_analysis(f, lang=lang, graph=g)
+    sim = run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None) if with_sim else None
+    html.write(out, html.report_html(f, g, a, sim, lang))
+    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    if open_:
+        _open_in_browser(out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -106,6 +106,7 @@ class ReplicationResult:
     owners: list[OwnerStats]
     handoffs: list[HandoffStats]
     events: list[tuple[int, str, str, str, float, float]] = field(default_factory=list, repr=False)
+    lead_times: list[float] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -467,7 +468,7 @@ def _run_replication(flow: Flow, days: float, orders_per_day: float | None, seed
         owner_stats.append(OwnerStats(name, b / sched if sched else 0.0, b, sched))
     hand = [HandoffStats(a, b, v[0], v[1] / v[0]) for (a, b), v in handoff_stats.items()]
     return ReplicationResult(rep, arrived, completed, arrived - completed, lt, state["area"] / horizon,
-                             completed / horizon, step_stats, owner_stats, hand, log)
+                             completed / horizon, step_stats, owner_stats, hand, log, lead)
 
 
 def _quantile(sorted_xs: list[float], q: float) -> float:

@@ -25,13 +25,16 @@ def analyze(ctx: Context) -> list[Finding]:
         findings.append(Finding(
             analyzer=NAME, severity="medium" if minutes >= 120 else "low",
             title=ctx.t(f"Automate {s.id} {s.name}", f"{s.id} {s.name} の自動化候補"),
-            message=ctx.t(f"{s.name} runs {per_day:.0f} times a day by hand ({minutes:.0f} min/day), moving "
-                          f"{', '.join(s.reads) or 'data'} into {', '.join(s.writes)} across {', '.join(systems)}.",
+            message=ctx.t(f"{s.name} runs {per_day:.0f} times a day by hand ({minutes:.0f} min/day), keying "
+                          f"{', '.join(s.reads) or 'data'} into {', '.join(s.writes)} "
+                          + (f"across {', '.join(systems)}." if len(systems) > 1 else f"in {systems[0]}."),
                           f"{s.name} は 1 日 {per_day:.0f} 回、手作業で {minutes:.0f} 分かけて "
-                          f"{'・'.join(s.reads) or 'データ'} を {'・'.join(systems)} 間で {'・'.join(s.writes)} に転記しています。"),
+                          f"{'・'.join(s.reads) or 'データ'} を"
+                          + (f" {'・'.join(systems)} の間で" if len(systems) > 1 else f" {systems[0]} に")
+                          + f"{'・'.join(s.writes)} として転記しています。"),
             steps=[s.id], owners=list(s.owners), tools=systems, data=list(dict.fromkeys([*s.reads, *s.writes])),
             minutes_per_day=minutes,
-            suggestion=ctx.t(f"A batch job or an integration between {', '.join(systems)} would free {minutes:.0f} min/day.",
-                             f"{'・'.join(systems)} 間のバッチ処理・連携で 1 日 {minutes:.0f} 分が空きます。"),
+            suggestion=ctx.t(f"A batch job or an integration feeding {', '.join(systems)} would free {minutes:.0f} min/day.",
+                             f"{'・'.join(systems)} へのバッチ処理・システム連携で 1 日 {minutes:.0f} 分が空きます。"),
         ))
     return findings

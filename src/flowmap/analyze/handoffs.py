@@ -77,10 +77,11 @@ def analyze(ctx: Context) -> list[Finding]:
             analyzer=NAME, severity="low",
             title=ctx.t(f"Handoff {h.source} → {h.target} waits on {', '.join(t for t, _ in delays)}",
                         f"{h.source} → {h.target} の引き継ぎが {'・'.join(t for t, _ in delays)} 待ち"),
-            message=ctx.t(f"{per_day:.0f} handoffs a day wait about {wait:.0f} min each for {', '.join(t for t, _ in delays)} to be read.",
-                          f"1 日 {per_day:.0f} 件の引き継ぎが、{'・'.join(t for t, _ in delays)} を読まれるまで平均約 {wait:.0f} 分待ちます。"),
+            message=ctx.t(f"{per_day:.0f} handoffs a day wait about {wait:.0f} min each for {', '.join(t for t, _ in delays)} "
+                          f"to be read: {wait * per_day / 60:,.0f} case-hours of waiting a day (lead time, not work).",
+                          f"1 日 {per_day:.0f} 件の引き継ぎが、{'・'.join(t for t, _ in delays)} を読まれるまで平均約 {wait:.0f} 分待ちます"
+                          f"（1 日あたり延べ {wait * per_day / 60:,.0f} 時間の待ち。作業時間ではなくリードタイムの損失）。"),
             steps=[h.source, h.target], owners=list(dict.fromkeys(h.from_owners + h.to_owners)), tools=[t for t, _ in delays],
-            minutes_per_day=wait * per_day,
             suggestion=ctx.t("Hand over through a shared queue the receiver works from.", "受け手が作業する共有の依頼キューで引き継ぎます。"),
         ))
     return findings

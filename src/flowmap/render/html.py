@@ -1,0 +1,490 @@
+"""The interactive swimlane graph (``flowmap view``) and the one-page report
+(``flowmap report``), each one self-contained, offline HTML file.
+
+The graph is built with pyvis (nodes, edges, options) and drawn by
+vis-network, whose script and stylesheet are inlined from the pyvis package.
+Lanes are horizontal bands (customer lanes on top) painted under the graph;
+steps sit left to right by their order in the flow, fixed in their lane.
+
+Safety: every text from the workbook reaches the page either escaped by
+``html.escape`` or as JSON read with ``JSON.parse`` and put into the DOM with
+``textContent`` / drawn on the canvas; no workbook text is ever parsed as
+HTML.  The JSON is embedded with ``<``, ``>`` and ``&`` escaped, so it cannot
+close its script element.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+from html import escape
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pyvis.network import Network
+
+from .._lang import t
+from ..analyze import Analysis
+from ..graph import FlowGraph
+from ..model import Flow
+from ._common import analyzer_label, join, severity_label
+from .svg import Bar, bar_chart, histogram, line_chart
+
+__all__ = ["report_html", "view_html"]
+
+X_STEP = 230
+ROW_H = 78
+LANE_PAD = 26
+FONT_STACK = "'Noto Sans CJK JP','Noto Sans JP','Hiragino Sans','Hiragino Kaku Gothic ProN','Yu Gothic','Meiryo',sans-serif"
+MODE_STYLE = {
+    "manual": {"background": "#dbe9f8", "border": "#2f6db5"},
+    "auto": {"background": "#dff3e4", "border": "#2e8b57"},
+    "batch": {"background": "#fdebd0", "border": "#d35400"},
+}
+CUSTOMER_STYLE = {"background": "#fff7d6", "border": "#b8860b"}
+
+
+@lru_cache(maxsize=1)
+def _vis_assets() -> tuple[str, str]:
+    base = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    js = (base / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (base / "vis-network.css").read_text(encoding="utf-8")
+    js = "\n".join(line for line in js.split("\n") if not line.startswith("//# sourceMappingURL"))
+    return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
+
+
+def _json_for_script(obj: Any) -> str:
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """Break a label into lines of about ``width`` columns (CJK counts double)."""
+    lines: list[str] = []
+    cur, w = "", 0
+    for ch in text:
+        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if w + cw > width and cur:
+            lines.append(cur)
+            cur, w = "", 0
+        if ch == " " and not cur:
+            continue
+        cur += ch
+        w += cw
+    if cur:
+        lines.append(cur)
+    if len(lines) > 3:
+        lines = [*lines[:2], lines[2][:-1] + "…"]
+    return "\n".join(lines)
+
+
+def _minutes(m: float, lang: str) -> str:
+    if m >= 1440:
+        return t(lang, f"{m / 1440:.1f} d", f"{m / 1440:.1f}日")
+    if m >= 60:
+        return t(lang, f"{m / 60:.1f} h", f"{m / 60:.1f}時間")
+    return t(lang, f"{m:.1f} min", f"{m:.1f}分")
+
+
+def _edge_shape(same_lane: bool, r_from: int, r_to: int) -> dict[str, Any]:
+    """Edges that skip over steps of their lane, or go back, arc around them."""
+    if same_lane and r_to <= r_from:
+        return {"type": "curvedCCW", "roundness": 0.3 if r_from - r_to <= 1 else min(0.3, 0.05 * (r_from - r_to + 1))}
+    if same_lane and r_to - r_from > 1:
+        return {"type": "curvedCW", "roundness": min(0.3, 0.05 * (r_to - r_from))}
+    return {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}
+
+
+def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> dict[str, Any]:
+    """Nodes, edges, lane bands, tooltips and options for vis-network."""
+    ranks = graph.ranks()
+    lanes = graph.lanes_top_down()
+    customer = flow.customer_lanes()
+    steps = flow.step_map()
+    # rows inside each lane: steps of the same lane and column stack up
+    slot: dict[str, int] = {}
+    used: dict[tuple[str, int], int] = {}
+    for s in flow.steps:
+        key = (s.lane, ranks.get(s.id, 0))
+        slot[s.id] = used.get(key, 0)
+        used[key] = slot[s.id] + 1
+    rows = {lane: max([n for (ln, _), n in used.items() if ln == lane], default=1) for lane in lanes}
+    bands: list[dict[str, Any]] = []
+    y = 0
+    lane_top: dict[str, int] = {}
+    for i, lane in enumerate(lanes):
+        h = rows[lane] * ROW_H + LANE_PAD
+        lane_top[lane] = y
+        bands.append({"name": lane, "y0": y, "y1": y + h, "customer": lane in customer, "shade": i % 2})
+        y += h
+    findings_of: dict[str, list[dict[str, str]]] = {}
+    if analysis is not None:
+        for f in analysis.findings:
+            for sid in f.steps:
+                findings_of.setdefault(sid, []).append(
+                    {"severity": severity_label(f.severity, lang), "level": f.severity, "title": f.title,
+                     "kind": analyzer_label(f.analyzer, lang)})
+    handoff_edges = {(h.source, h.target) for h in graph.handoffs()}
+    visits = graph.visits
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    tips: dict[str, Any] = {}
+    for s in flow.steps:
+        style = CUSTOMER_STYLE if s.lane in customer else MODE_STYLE[s.mode]
+        found = findings_of.get(s.id, [])
+        worst = min((f["level"] for f in found), key=("high", "medium", "low").index, default=None)
+        border = {"high": "#c0392b", "medium": "#e67e22", "low": style["border"]}.get(worst or "", style["border"])
+        label = _wrap(s.name)
+        if s.mode == "batch" and s.batch is not None:
+            label += "\n◷ " + s.batch.text(lang)
+        prefix = "⚠ " if worst in ("high", "medium") else ""
+        net.add_node(
+            s.id, label=f"{prefix}{s.id}  {label}", shape="box",
+            x=ranks.get(s.id, 0) * X_STEP, y=lane_top[s.lane] + LANE_PAD // 2 + ROW_H // 2 + slot[s.id] * ROW_H,
+            color={"background": style["background"], "border": border,
+                   "highlight": {"background": "#ffffff", "border": border},
+                   "hover": {"background": "#ffffff", "border": border}},
+            borderWidth=4 if worst in ("high", "medium") else (2 if s.mode != "manual" else 1),
+            shapeProperties={"borderDashes": [6, 3] if s.mode == "batch" else False, "borderRadius": 10 if s.mode == "auto" else 3},
+            font={"face": FONT_STACK, "size": 16, "color": "#1b1b1b"},
+            widthConstraint={"minimum": 150, "maximum": 190}, margin=8, physics=False, fixed=True,
+        )
+        rows_tip: list[list[str]] = [
+            [t(lang, "lane", "レーン"), s.lane],
+            [t(lang, "owner", "担当者"), join(s.owners, lang) or "—"],
+            [t(lang, "tools", "ツール"), join(s.tools, lang) or "—"],
+            [t(lang, "mode", "方式"), {"manual": t(lang, "manual", "手動"), "auto": t(lang, "auto", "自動"),
+                                        "batch": t(lang, "batch", "バッチ")}[s.mode]
+             + (f" ({s.batch.text(lang)})" if s.batch else "")],
+            [t(lang, "duration", "所要時間"), f"{s.duration.text()}  ({t(lang, 'mean', '平均')} {_minutes(s.duration.mean, lang)})"],
+            [t(lang, "per case", "1件あたり"), t(lang, f"{visits.get(s.id, 0):.2f} visits", f"{visits.get(s.id, 0):.2f} 回")],
+        ]
+        for attr, en, ja in (("reads", "reads", "参照"), ("writes", "writes", "入力")):
+            if getattr(s, attr):
+                rows_tip.append([t(lang, en, ja), join(getattr(s, attr), lang)])
+        for attr, en, ja in (("stage", "stage", "ステージ"), ("touchpoint", "touchpoint", "タッチポイント"),
+                             ("pain", "pain", "課題"), ("note", "note", "備考")):
+            if getattr(s, attr):
+                rows_tip.append([t(lang, en, ja), getattr(s, attr)])
+        if s.emotion is not None:
+            rows_tip.append([t(lang, "emotion", "感情"), f"{s.emotion:+d}"])
+        for k, v in s.extra.items():
+            rows_tip.append([k, v])
+        tips[s.id] = {"title": f"{s.id} {s.name}", "rows": rows_tip, "findings": found}
+    vmax = max(visits.values(), default=1.0) or 1.0
+    for e in flow.edges:
+        if e.target not in steps:
+            continue
+        flow_per_case = visits.get(e.source, 0.0) * e.probability
+        handoff = (e.source, e.target) in handoff_edges
+        net.add_edge(
+            e.source, e.target, arrows="to", width=1 + 5 * flow_per_case / vmax,
+            label=f"{e.probability * 100:.0f}%" if e.probability < 0.9995 else ("⇄" if handoff else ""),
+            dashes=handoff, color={"color": "#c0392b" if handoff else "#7a869a", "highlight": "#1f4e79"},
+            font={"face": FONT_STACK, "size": 12, "align": "horizontal", "strokeWidth": 4, "background": "#ffffff"},
+            smooth=_edge_shape(steps[e.source].lane == steps[e.target].lane, ranks.get(e.source, 0), ranks.get(e.target, 0)),
+        )
+    ends = [s for s in graph.ends]
+    options = {
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "dragNodes": False, "dragView": True, "zoomView": True,
+                        "navigationButtons": False, "keyboard": {"enabled": True, "bindToWindow": False}},
+        "edges": {"arrowStrikethrough": False},
+        "layout": {"hierarchical": {"enabled": False}},
+    }
+    max_x = max((ranks.get(s.id, 0) for s in flow.steps), default=0) * X_STEP
+    return {"nodes": net.nodes, "edges": net.edges, "options": options, "bands": bands, "tips": tips,
+            "extent": {"x0": -X_STEP * 0.9, "x1": max_x + X_STEP * 0.6, "y1": y}, "ends": ends}
+
+
+_GRAPH_JS = r"""
+(function () {
+  const data = JSON.parse(document.getElementById('flowmap-graph-data').textContent);
+  const labels = JSON.parse(document.getElementById('flowmap-labels').textContent);
+  function tip(t) {
+    const d = document.createElement('div');
+    d.className = 'fm-tip';
+    const h = document.createElement('div'); h.className = 'fm-tip-title'; h.textContent = t.title; d.appendChild(h);
+    for (const row of t.rows) {
+      const r = document.createElement('div');
+      const k = document.createElement('span'); k.className = 'fm-k'; k.textContent = row[0];
+      r.appendChild(k); r.appendChild(document.createTextNode(row[1])); d.appendChild(r);
+    }
+    if (t.findings.length) {
+      const fh = document.createElement('div'); fh.className = 'fm-tip-f'; fh.textContent = labels.findings; d.appendChild(fh);
+      for (const f of t.findings) {
+        const r = document.createElement('div'); r.className = 'fm-sev-' + f.level;
+        r.textContent = '[' + f.severity + '] ' + f.kind + ': ' + f.title; d.appendChild(r);
+      }
+    }
+    return d;
+  }
+  for (const n of data.nodes) { n.title = tip(data.tips[n.id]); }
+  const container = document.getElementById('flowmap-graph');
+  const network = new vis.Network(container, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options);
+  const ext = data.extent;
+  network.on('beforeDrawing', function (ctx) {
+    for (const b of data.bands) {
+      ctx.fillStyle = b.customer ? '#fffbea' : (b.shade ? '#f3f6fa' : '#ffffff');
+      ctx.fillRect(ext.x0 - 10, b.y0, ext.x1 - ext.x0 + 20, b.y1 - b.y0);
+      ctx.strokeStyle = '#c9d3df'; ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y1); ctx.lineTo(ext.x1 + 10, b.y1); ctx.stroke();
+    }
+  });
+  // lane names stay at the left edge of the view whatever the pan and zoom
+  network.on('afterDrawing', function (ctx) {
+    const scale = network.getScale();
+    const left = network.DOMtoCanvas({x: 0, y: 0}).x;
+    const size = 14 / scale;
+    ctx.font = 'bold ' + size + 'px ' + labels.font;
+    ctx.textBaseline = 'middle';
+    for (const b of data.bands) {
+      const w = ctx.measureText(b.name).width + 14 / scale;
+      const mid = (b.y0 + b.y1) / 2;
+      ctx.fillStyle = b.customer ? 'rgba(255,244,200,.95)' : 'rgba(31,78,121,.92)';
+      ctx.fillRect(left, mid - size * 0.9, w, size * 1.8);
+      ctx.fillStyle = b.customer ? '#6b5200' : '#ffffff';
+      ctx.fillText(b.name, left + 7 / scale, mid);
+    }
+  });
+  function home() {
+    // readable scale, starting at the first steps; 'fit' shows the whole flow
+    network.fit({animation: false});
+    const fitScale = network.getScale();
+    const scale = Math.max(fitScale, 0.8);
+    if (scale > fitScale) {
+      const w = container.clientWidth / scale;
+      network.moveTo({position: {x: ext.x0 + w / 2 - 40 / scale, y: ext.y1 / 2}, scale: scale, animation: false});
+    }
+  }
+  network.once('afterDrawing', function () {
+    home();
+    document.body.setAttribute('data-graph-ready', '1');
+  });
+  document.getElementById('fm-fit').addEventListener('click', function () { network.fit({animation: true}); });
+  document.getElementById('fm-home').addEventListener('click', home);
+  window.flowmapNetwork = network;
+})();
+"""
+
+_CSS = """
+:root { --ink: #1b1b1b; --muted: #5a6470; --line: #d7dde5; --accent: #1f4e79; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: %(font)s; color: var(--ink); background: #fff; }
+header.fm-head { padding: 14px 22px 8px; border-bottom: 1px solid var(--line); }
+header.fm-head h1 { margin: 0 0 4px; font-size: 22px; color: var(--accent); }
+header.fm-head p { margin: 0; color: var(--muted); font-size: 14px; }
+.fm-graph-wrap { position: relative; }
+#flowmap-graph { width: 100%%; height: %(height)s; border-bottom: 1px solid var(--line); background: #fff; }
+.fm-legend { position: absolute; right: 12px; top: 10px; background: rgba(255,255,255,.94); border: 1px solid var(--line);
+  border-radius: 6px; padding: 8px 10px; font-size: 12px; line-height: 1.7; }
+.fm-legend span.sw { display: inline-block; width: 22px; height: 13px; vertical-align: -2px; margin-right: 6px; border-radius: 2px; }
+.fm-legend button { margin-top: 4px; font: inherit; }
+div.vis-tooltip { font-family: %(font)s; font-size: 13px; max-width: 420px; white-space: normal; padding: 8px 10px;
+  background: #fff; border: 1px solid #9fb3c8; box-shadow: 0 2px 8px rgba(0,0,0,.18); border-radius: 6px; color: var(--ink); }
+.fm-tip-title { font-weight: bold; margin-bottom: 4px; color: var(--accent); }
+.fm-k { display: inline-block; min-width: 92px; color: var(--muted); }
+.fm-tip-f { margin-top: 6px; font-weight: bold; }
+.fm-sev-high { color: #b03a2e; } .fm-sev-medium { color: #b9770e; } .fm-sev-low { color: #2471a3; }
+main.fm-report section { padding: 10px 22px 18px; border-bottom: 1px solid var(--line); }
+main.fm-report h2 { font-size: 18px; color: var(--accent); margin: 10px 0; }
+table.fm-table { border-collapse: collapse; width: 100%%; font-size: 13px; }
+table.fm-table th, table.fm-table td { border: 1px solid var(--line); padding: 5px 7px; vertical-align: top; text-align: left; }
+table.fm-table th { background: #eef3f8; }
+td.num { text-align: right; white-space: nowrap; }
+.sev { font-weight: bold; white-space: nowrap; } .sev-high { color: #b03a2e; } .sev-medium { color: #b9770e; } .sev-low { color: #2471a3; }
+.fm-kpis { display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 12px; }
+.fm-kpi { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 150px; }
+.fm-kpi b { display: block; font-size: 20px; color: var(--accent); } .fm-kpi span { color: var(--muted); font-size: 12px; }
+.fm-note { color: var(--muted); font-size: 13px; }
+.fm-warn { color: #b03a2e; font-weight: bold; }
+svg.chart { max-width: 1000px; display: block; margin: 6px 0 14px; }
+@media print {
+  .fm-legend button, .fm-noprint { display: none; }
+  #flowmap-graph { height: 520px; }
+  main.fm-report section { page-break-inside: avoid; break-inside: avoid; }
+  main.fm-report section.fm-break { page-break-before: always; break-before: page; }
+  body { font-size: 11px; }
+}
+"""
+
+
+def _legend(lang: str) -> str:
+    items = [
+        (MODE_STYLE["manual"]["background"], MODE_STYLE["manual"]["border"], t(lang, "manual step", "手動の工程")),
+        (MODE_STYLE["auto"]["background"], MODE_STYLE["auto"]["border"], t(lang, "automated step", "自動の工程")),
+        (MODE_STYLE["batch"]["background"], MODE_STYLE["batch"]["border"], t(lang, "batch step ◷", "バッチ工程 ◷")),
+        (CUSTOMER_STYLE["background"], CUSTOMER_STYLE["border"], t(lang, "customer", "お客様の行動")),
+        ("#ffffff", "#c0392b", t(lang, "⚠ finding (high / medium)", "⚠ 指摘あり（高・中）")),
+    ]
+    rows = "".join(f'<div><span class="sw" style="background:{bg};border:2px solid {bd}"></span>{escape(txt)}</div>'
+                   for bg, bd, txt in items)
+    rows += (f'<div><span class="sw" style="border-top:3px dashed #c0392b;height:0"></span>'
+             f'{escape(t(lang, "handoff between owners", "担当者間の引き継ぎ"))}</div>')
+    rows += f'<div>{escape(t(lang, "thicker arrow = more cases", "矢印が太いほど件数が多い"))}</div>'
+    buttons = (f'<button id="fm-fit" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
+               f'<button id="fm-home" type="button">{escape(t(lang, "start", "先頭へ"))}</button>')
+    return f'<div class="fm-legend" aria-label="legend">{rows}{buttons}</div>'
+
+
+def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height: str) -> str:
+    js, css = _vis_assets()
+    scripts = ""
+    if graph is not None:
+        scripts = (f'<script type="application/json" id="flowmap-graph-data">{_json_for_script(graph)}</script>'
+                   f'<script type="application/json" id="flowmap-labels">'
+                   f'{_json_for_script({"findings": t(lang, "findings", "指摘"), "font": FONT_STACK})}</script>'
+                   f"<script>{js}</script><script>{_GRAPH_JS}</script>")
+    head_css = (f"<style>{css}</style>" if graph is not None else "") + f"<style>{_CSS % {'font': FONT_STACK, 'height': height}}</style>"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+            f"style-src 'unsafe-inline'; img-src data:; font-src data:\">"
+            f"<title>{escape(title)}</title>{head_css}</head><body>{body}{scripts}</body></html>\n")
+
+
+def _summary_line(flow: Flow, lang: str) -> str:
+    return t(lang, f"{len(flow.steps)} steps · {len(flow.lanes)} lanes · {len(flow.owners)} owners · {len(flow.tools)} tools · "
+                   f"{sum(flow.entry_volumes().values()):g} cases/day",
+             f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {len(flow.tools)}・"
+             f"1日 {sum(flow.entry_volumes().values()):g} 件")
+
+
+def view_html(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> str:
+    data = lane_graph(flow, graph, analysis, lang)
+    body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(_summary_line(flow, lang))}</p></header>'
+            f'<div class="fm-graph-wrap"><div id="flowmap-graph" role="img" aria-label="{escape(t(lang, "lane graph", "業務フロー図"))}"></div>'
+            f"{_legend(lang)}</div>")
+    return _page(flow.name, lang, body, data, "calc(100vh - 74px)")
+
+
+# ------------------------------------------------------------------ report
+
+def _findings_table(a: Analysis, lang: str) -> str:
+    if not a.findings:
+        return f'<p class="fm-note">{escape(t(lang, "No findings.", "指摘はありません。"))}</p>'
+    head = (["重要度", "指摘", "担当者", "ツール", "データ", "分/日", "改善案"] if lang == "ja"
+            else ["severity", "what", "who", "tools", "data", "min/day", "suggestion"])
+    rows = []
+    for f in a.findings:
+        rows.append(
+            f'<tr><td class="sev sev-{f.severity}">{escape(severity_label(f.severity, lang))}</td>'
+            f"<td><b>{escape(f.title)}</b><br><small>{escape(analyzer_label(f.analyzer, lang))} · "
+            f"{escape(join(f.steps, lang))}</small><br>{escape(f.message)}</td>"
+            f"<td>{escape(join(f.owners, lang))}</td><td>{escape(join(f.tools, lang))}</td><td>{escape(join(f.data, lang))}</td>"
+            f'<td class="num">{f.minutes_per_day:,.0f}</td><td>{escape(f.suggestion)}</td></tr>')
+    skipped = "".join(f'<p class="fm-note">{escape(analyzer_label(k, lang))}: {escape(v)}</p>' for k, v in a.skipped.items())
+    return (f'<table class="fm-table" id="fm-findings"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>{skipped}")
+
+
+def _workload_chart(a: Analysis, lang: str) -> str:
+    over = a.flow.settings.overload
+    bars = [Bar(label=o.owner, value=o.minutes_per_day, limit=o.capacity_minutes_per_day,
+                part=o.data_entry_minutes, alert=o.utilization > over,
+                text=t(lang, f"{o.minutes_per_day:,.0f} / {o.capacity_minutes_per_day:,.0f} min ({o.utilization:.0%}), "
+                             f"data entry {o.data_entry_share:.0%} of all",
+                       f"{o.minutes_per_day:,.0f} / {o.capacity_minutes_per_day:,.0f} 分（{o.utilization:.0%}）"
+                       f"・全データ入力の {o.data_entry_share:.0%}"))
+            for o in a.workload.owners]
+    legend = [("#4a90d9", t(lang, "load (min/day)", "業務量（分/日）")), ("#1f4e79", t(lang, "of which data entry", "うちデータ入力")),
+              ("#d9534f", t(lang, f"above {over:.0%} of capacity", f"稼働率 {over:.0%} 超")), ("#222", t(lang, "capacity", "稼働枠"))]
+    spread = a.workload.spread()
+    gini, cv = spread["gini"], spread["cv"]
+    note = t(lang, f"Spread of utilization across people: Gini {gini:.2f}, CV {cv:.2f}.",
+             f"担当者間の稼働率のばらつき: ジニ係数 {gini:.2f}、変動係数 {cv:.2f}。")
+    return bar_chart(bars, legend=legend) + f'<p class="fm-note">{escape(note)}</p>'
+
+
+def _simulation_section(sim: Any, lang: str) -> str:
+    from .simulation import duration_text, overload_lines
+
+    lt = sim.lead_time
+    kpis = [
+        (f"{sim.arrived:,.0f}", t(lang, "cases arrived", "到着した案件")),
+        (f"{sim.completed:,.0f}", t(lang, "completed", "完了")),
+        (duration_text(lt.mean, lang), t(lang, "mean lead time", "平均リードタイム")),
+        (duration_text(lt.p90, lang), t(lang, "90% done within", "90% が完了するまで")),
+    ]
+    if lt.ci95:
+        kpis.append((f"{duration_text(lt.ci95[0], lang)} – {duration_text(lt.ci95[1], lang)}", t(lang, "95% CI of the mean", "平均の95%信頼区間")))
+    out = ['<div class="fm-kpis">' + "".join(f'<div class="fm-kpi"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in kpis) + "</div>"]
+    for line in overload_lines(sim, lang):
+        out.append(f'<p class="fm-warn">{escape(line)}</p>')
+    leads = [x for r in sim.replications for x in r.lead_times]
+    out.append(histogram([x / 60 for x in leads], xlabel=t(lang, "lead time (hours)", "リードタイム（時間）"),
+                         title=t(lang, "Lead time distribution", "リードタイムの分布")))
+    steps = sorted((s for s in sim.steps if s.count and s.wait_mean_minutes > 0.5), key=lambda s: -s.wait_mean_minutes)[:15]
+    out.append(bar_chart([Bar(label=f"{s.step} {s.name}"[:26], value=s.wait_mean_minutes / 60,
+                              text=duration_text(s.wait_mean_minutes, lang)) for s in steps],
+                         title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間")))
+    out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > 0.85,
+                              text=f"{o.utilization:.0%}") for o in sim.owners],
+                         title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）")))
+    days, start, opd, seed, reps = (sim.settings[k] for k in ("days", "start", "orders_per_day", "seed", "replications"))
+    note = t(lang, f"{days:g} days from {start}, {opd:g} orders/day, seed {seed}, {reps} replications.",
+             f"{start} から {days:g} 日間・1日 {opd:g} 件・乱数シード {seed}・反復 {reps} 回。")
+    out.append(f'<p class="fm-note">{escape(note)}</p>')
+    return "".join(out)
+
+
+def _journey_section(flow: Flow, lang: str) -> str:
+    customer = flow.customer_lanes()
+    cust = [s for s in flow.steps if s.lane in customer]
+    if not cust or not any(s.stage or s.emotion is not None for s in cust):
+        return ""
+    points = [(s.name, float(s.emotion) if s.emotion is not None else None) for s in cust]
+    marks = {i for i, s in enumerate(cust) if s.pain or (s.emotion is not None and s.emotion < 0)}
+    bands: list[tuple[int, int, str]] = []
+    for i, s in enumerate(cust):
+        if bands and bands[-1][2] == s.stage:
+            bands[-1] = (bands[-1][0], i, s.stage)
+        elif s.stage:
+            bands.append((i, i, s.stage))
+    chart = line_chart(points, marks=marks, bands=bands, height=360, width=900)
+    head = ["ステージ", "工程", "タッチポイント", "感情", "課題"] if lang == "ja" else ["stage", "step", "touchpoint", "emotion", "pain point"]
+    rows = "".join(
+        f"<tr><td>{escape(s.stage)}</td><td>{escape(s.id)} {escape(s.name)}</td><td>{escape(s.touchpoint)}</td>"
+        f'<td class="num">{"" if s.emotion is None else (f"{s.emotion:+d}" if s.emotion else "0")}</td><td>{escape(s.pain)}</td></tr>'
+        for s in cust)
+    return (chart + f'<table class="fm-table" id="fm-journey"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Any | None, lang: str) -> str:
+    data = lane_graph(flow, graph, analysis, lang)
+    counts = {sev: sum(f.severity == sev for f in analysis.findings) for sev in ("high", "medium", "low")}
+    lanes = join([la.name for la in flow.lanes], lang)
+    summary = (f'<div class="fm-kpis">'
+               f'<div class="fm-kpi"><b>{len(flow.steps)}</b><span>{escape(t(lang, "steps", "工程"))}</span></div>'
+               f'<div class="fm-kpi"><b>{len(flow.lanes)}</b><span>{escape(t(lang, "lanes", "レーン"))}: {escape(lanes)}</span></div>'
+               f'<div class="fm-kpi"><b>{len(flow.owners)}</b><span>{escape(t(lang, "owners", "担当者"))}</span></div>'
+               f'<div class="fm-kpi"><b>{len(flow.tools)}</b><span>{escape(t(lang, "tools", "ツール"))}</span></div>'
+               f'<div class="fm-kpi"><b>{counts["high"]} / {counts["medium"]} / {counts["low"]}</b>'
+               f'<span>{escape(t(lang, "findings high / medium / low", "指摘 高 / 中 / 低"))}</span></div></div>')
+    sections = [
+        ("fm-summary", t(lang, "Summary", "概要"), summary + f'<p class="fm-note">{escape(_summary_line(flow, lang))}</p>'),
+        ("fm-graph", t(lang, "Lane graph", "業務フロー図"),
+         f'<div class="fm-graph-wrap"><div id="flowmap-graph" role="img"></div>{_legend(lang)}</div>'),
+        ("fm-findings-section", t(lang, "Findings", "指摘事項"), _findings_table(analysis, lang)),
+        ("fm-workload", t(lang, "Workload per owner", "担当者ごとの業務量"), _workload_chart(analysis, lang)),
+    ]
+    if sim is not None:
+        sections.append(("fm-simulation", t(lang, "Simulation", "シミュレーション"), _simulation_section(sim, lang)))
+    journey = _journey_section(flow, lang)
+    if journey:
+        sections.append(("fm-journey-section", t(lang, "Customer journey", "カスタマージャーニー"), journey))
+    body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(t(lang, "flowmap report", "flowmap レポート"))}</p></header>'
+            '<main class="fm-report">'
+            + "".join(f'<section id="{sid}" class="{"fm-break" if i > 1 else ""}"><h2>{escape(title)}</h2>{content}</section>'
+                      for i, (sid, title, content) in enumerate(sections))
+            + "</main>")
+    return _page(flow.name, lang, body, data, "620px")
+
+
+def write(path: str | Path, html: str) -> None:
+    from .._atomic import write_text
+
+    write_text(path, html)

@@ -1,0 +1,163 @@
+"""Small offline charts as inline SVG: horizontal bars, a histogram and a
+line with markers.  Every text is escaped; no script, no external resource."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Bar", "bar_chart", "histogram", "line_chart"]
+
+FONT = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    limit: float | None = None  # a marker (capacity) drawn across the bar
+    part: float = 0.0  # a share of the value drawn darker (e.g. data entry)
+    text: str = ""  # what to print at the end of the bar
+    alert: bool = False
+
+
+def _text_width(s: str) -> int:
+    """Rough pixel width at 12px: wide (CJK) characters count double."""
+    import unicodedata
+
+    return sum(12 if unicodedata.east_asian_width(ch) in "WF" else 7 for ch in s)
+
+
+def _fit(s: str, px: int) -> str:
+    """Cut a label to about ``px`` pixels, with an ellipsis."""
+    if _text_width(s) <= px:
+        return s
+    out = ""
+    for ch in s:
+        if _text_width(out + ch + "…") > px:
+            break
+        out += ch
+    return out + "…"
+
+
+def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 26, title: str = "",
+              legend: list[tuple[str, str]] | None = None) -> str:
+    if not bars:
+        return ""
+    label_w = min(280, max(_text_width(b.label) for b in bars) + 16)
+    text_w = min(380, max(_text_width(b.text or f"{b.value:,.1f} {unit}") for b in bars) + 12)
+    plot_w = width - label_w - text_w
+    top = 24 if title else 6
+    legend_h = 22 if legend else 0
+    height = top + row * len(bars) + 20 + legend_h
+    vmax = max(max(b.value, b.limit or 0) for b in bars) or 1.0
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+           f'font-family="{FONT}" font-size="12">']
+    if title:
+        out.append(f'<text x="0" y="14" font-weight="bold">{escape(title)}</text>')
+    for i, b in enumerate(bars):
+        y = top + i * row
+        w = plot_w * b.value / vmax
+        color = "#d9534f" if b.alert else "#4a90d9"
+        out.append(f'<text x="{label_w - 8}" y="{y + row * 0.65:.1f}" text-anchor="end">{escape(_fit(b.label, label_w - 12))}</text>')
+        out.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" fill="{color}" rx="2">'
+                   f"<title>{escape(b.label)}: {escape(b.text or f'{b.value:,.1f} {unit}')}</title></rect>")
+        if b.part:
+            out.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot_w * b.part / vmax:.1f}" height="{row - 8}" '
+                       f'fill="#1f4e79" opacity="0.55" rx="2"/>')
+        if b.limit is not None:
+            lx = label_w + plot_w * b.limit / vmax
+            out.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y + 1}" y2="{y + row - 1}" stroke="#222" stroke-width="2"/>')
+        out.append(f'<text x="{label_w + plot_w + 8:.1f}" y="{y + row * 0.65:.1f}" '
+                   f'fill="#333">{escape(_fit(b.text or f"{b.value:,.1f} {unit}", text_w - 10))}</text>')
+    if legend:
+        y = top + row * len(bars) + 14
+        x = label_w
+        for color, name in legend:
+            out.append(f'<rect x="{x}" y="{y - 9}" width="12" height="10" fill="{color}"/>')
+            out.append(f'<text x="{x + 16}" y="{y}">{escape(name)}</text>')
+            x += 30 + _text_width(name)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: int = 220, xlabel: str = "",
+              fmt: object = None, title: str = "") -> str:
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    if hi <= lo:
+        hi = lo + 1
+    step = (hi - lo) / bins
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int((v - lo) / step))] += 1
+    cmax = max(counts)
+    left, bottom, top = 40, 34, 22 if title else 8
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    bw = plot_w / bins
+    label = fmt if callable(fmt) else (lambda x: f"{x:,.0f}")
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+           f'font-family="{FONT}" font-size="11">']
+    if title:
+        out.append(f'<text x="0" y="14" font-weight="bold" font-size="12">{escape(title)}</text>')
+    for i, c in enumerate(counts):
+        h = plot_h * c / cmax
+        x = left + i * bw
+        out.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#4a90d9">'
+                   f"<title>{escape(label(lo + i * step))} – {escape(label(lo + (i + 1) * step))}: {c}</title></rect>")
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
+    for i in range(0, bins + 1, max(1, bins // 6)):
+        x = left + i * bw
+        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(lo + i * step))}</text>')
+    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{cmax}</text>')
+    if xlabel:
+        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: float = 2, width: int = 760,
+               height: int = 240, marks: set[int] | None = None, bands: list[tuple[int, int, str]] | None = None) -> str:
+    """A line over labelled points (None leaves a gap); ``marks`` are highlighted indexes;
+    ``bands`` are (first, last, label) groups drawn under the axis (journey stages)."""
+    if not points:
+        return ""
+    left, top, bottom = 36, 12, 132 if bands else 104
+    plot_w, plot_h = width - left - 90, height - top - bottom
+    n = len(points)
+    dx = plot_w / max(1, n - 1) if n > 1 else 0
+
+    def y(v: float) -> float:
+        return top + plot_h * (hi - v) / (hi - lo)
+
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+           f'font-family="{FONT}" font-size="11">']
+    for tick in range(int(lo), int(hi) + 1):
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="{"#999" if tick == 0 else "#e3e3e3"}"/>')
+        out.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{f"{tick:+d}" if tick else "0"}</text>')
+    path: list[str] = []
+    for i, (_, v) in enumerate(points):
+        if v is None:
+            if path:
+                out.append(f'<polyline points="{" ".join(path)}" fill="none" stroke="#e67e22" stroke-width="2.5"/>')
+            path = []
+            continue
+        path.append(f"{left + i * dx:.1f},{y(v):.1f}")
+    if path:
+        out.append(f'<polyline points="{" ".join(path)}" fill="none" stroke="#e67e22" stroke-width="2.5"/>')
+    for i, (label, v) in enumerate(points):
+        x = left + i * dx
+        if v is not None:
+            color = "#d9534f" if marks and i in marks else "#e67e22"
+            out.append(f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="{6 if marks and i in marks else 4}" fill="{color}">'
+                       f"<title>{escape(label)}: {v:+g}</title></circle>")
+        label_y = top + plot_h + (36 if bands else 12)
+        out.append(f'<text transform="translate({x - 4:.1f},{label_y}) rotate(40)" font-size="10">{escape(_fit(label, 130))}</text>')
+    for first, last, label in bands or []:
+        x0, x1 = left + first * dx - dx / 2 + 2, left + last * dx + dx / 2 - 2
+        yb = top + plot_h + 22
+        out.append(f'<rect x="{x0:.1f}" y="{yb - 13}" width="{max(4.0, x1 - x0):.1f}" height="18" fill="#e3ecf5" rx="3"/>')
+        out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{yb}" text-anchor="middle" font-weight="bold">{escape(label)}</text>')
+    out.append("</svg>")
+    return "".join(out)
