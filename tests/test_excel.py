@@ -177,3 +177,20 @@ def test_size_caps(wb: Build, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(excel_mod, "MAX_ROWS", 100_000)
     monkeypatch.setattr(excel_mod, "MAX_UNCOMPRESSED_BYTES", 1000)
     assert "MiB" in problems(path)[0]
+
+
+def test_owner_and_tool_sheet_problems(wb: Build) -> None:
+    steps = [["id", "name", "lane", "owner"], ["S1", "a", "ops", "Ann"]]
+    owners = [["name", "headcount", "hours", "days", "kind"], ["Ann", 0, "18:00-9:00", "someday", "robot"],
+              ["Ann", 1, None, None, None], [None, 2, None, None, None]]
+    tools = [["tool", "category", "delay"], ["Mail", "pigeon", "soon"]]
+    msgs = problems(wb({"Steps": steps, "Owners": owners, "Tools": tools}, name="ow.xlsx"))
+    text = "\n".join(msgs)
+    assert "ow.xlsx:Owners!B2" in text and "headcount" in text
+    assert "ow.xlsx:Owners!C2" in text and "18:00-9:00" in text
+    assert "ow.xlsx:Owners!D2" in text and "someday" in text
+    assert "ow.xlsx:Owners!E2" in text and "robot" in text
+    assert "ow.xlsx:Owners!A3" in text and "listed twice" in text and "Owners!A2" in text
+    assert "ow.xlsx:Owners!A4" in text and "owner name is empty" in text
+    assert "ow.xlsx:Tools!B2" in text and "pigeon" in text
+    assert "ow.xlsx:Tools!C2" in text and "soon" in text

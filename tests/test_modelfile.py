@@ -82,3 +82,17 @@ def test_endless_loop_is_an_input_error(tmp_path: Path) -> None:
     )
     msgs = load_errors(p)
     assert "never reach an end" in msgs[0] and f"{p}:3" in msgs[0]
+
+
+def test_hourly_profile_round_trips_and_is_checked(tmp_path: Path) -> None:
+    weights = [0] * 9 + [3, 5, 5, 4, 4, 5, 5, 4, 3, 2, 2, 1, 1, 0, 0]
+    p = tmp_path / "h.yaml"
+    p.write_text(f"settings: {{hourly_profile: {weights}}}\nsteps:\n  - {{id: S1, name: a, lane: ops}}\n", encoding="utf-8")
+    flow = flowmap.load(p)
+    assert flow.settings.hourly_profile == [float(w) for w in weights]
+    for suffix in (".yaml", ".xlsx"):
+        out = tmp_path / f"o{suffix}"
+        flowmap.save(flow, out)
+        assert flowmap.load(out) == flow
+    p.write_text("settings: {hourly_profile: [1, 2]}\nsteps:\n  - {id: S1, name: a, lane: ops}\n", encoding="utf-8")
+    assert "24" in load_errors(p)[0] and f"{p}:1" in load_errors(p)[0]

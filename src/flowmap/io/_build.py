@@ -87,6 +87,19 @@ class _Ctx:
     def add(self, where: str, en: str, ja: str) -> None:
         self.problems.append(Problem(where, en, ja))
 
+    def new_name(self, row: Row, seen: dict[str, str], what_en: str, what_ja: str) -> str | None:
+        """The row's name if it is present and not seen before (recording where), else None."""
+        name = row.text("name")
+        if not name:
+            self.add(row.loc("name"), f"{what_en} name is empty", f"{what_ja}名が空です")
+            return None
+        if name in seen:
+            self.add(row.loc("name"), f"{what_en} {name!r} is listed twice (first at {seen[name]})",
+                     f"{what_ja}「{name}」が重複しています（最初は {seen[name]}）")
+            return None
+        seen[name] = row.loc("name")
+        return name
+
 
 def _settings(rows: Iterable[tuple[str, Any, str, str]], ctx: _Ctx) -> tuple[Settings, dict[str, Any]]:
     """rows: (key, value, key location, value location)."""
@@ -123,6 +136,17 @@ def _settings(rows: Iterable[tuple[str, Any, str, str]], ctx: _Ctx) -> tuple[Set
                 if d is not None:
                     dates.append(d)
             data[name] = dates
+        elif name == "hourly_profile":
+            parts = value if isinstance(value, list) else split_list(value)
+            try:
+                weights = [float(x) for x in parts]
+                if len(weights) != 24 or any(w < 0 for w in weights) or not any(weights):
+                    raise ValueError
+            except (TypeError, ValueError):
+                ctx.add(value_loc, "hourly_profile must be 24 non-negative weights (hour 0 first), not all zero",
+                        "時間帯別比率は 0 時から順に 24 個の 0 以上の数にしてください（すべて 0 は不可）")
+                continue
+            data[name] = weights
         elif name == "holidays":
             v = _clean(value)
             if v.lower() not in ("none", "なし", "-"):
@@ -164,15 +188,9 @@ def build_flow(
     tool_list: list[Tool] = []
     tool_locs: dict[str, str] = {}
     for row in tools or []:
-        tname = row.text("name")
-        if not tname:
-            ctx.add(row.loc("name"), "tool name is empty", "ツール名が空です")
+        tname = ctx.new_name(row, tool_locs, "tool", "ツール")
+        if tname is None:
             continue
-        if tname in tool_locs:
-            ctx.add(row.loc("name"), f"tool {tname!r} is listed twice (first at {tool_locs[tname]})",
-                    f"ツール「{tname}」が重複しています（最初は {tool_locs[tname]}）")
-            continue
-        tool_locs[tname] = row.loc("name")
         cat_raw = row.text("category")
         category = CATEGORY_WORDS.get(norm_key(cat_raw)) if cat_raw else guess_category(tname)
         if category is None:
@@ -192,15 +210,9 @@ def build_flow(
     owner_locs: dict[str, str] = {}
     owner_fields: dict[str, dict[str, str]] = {}
     for row in owners or []:
-        oname = row.text("name")
-        if not oname:
-            ctx.add(row.loc("name"), "owner name is empty", "担当者名が空です")
+        oname = ctx.new_name(row, owner_locs, "owner", "担当者")
+        if oname is None:
             continue
-        if oname in owner_locs:
-            ctx.add(row.loc("name"), f"owner {oname!r} is listed twice (first at {owner_locs[oname]})",
-                    f"担当者「{oname}」が重複しています（最初は {owner_locs[oname]}）")
-            continue
-        owner_locs[oname] = row.loc("name")
         owner_fields[oname] = dict(row.locs)
         headcount = None
         if row.has("headcount"):

@@ -197,6 +197,8 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
         settings["start"] = st.start
     if st.closed:
         settings["closed"] = list(st.closed)
+    if st.hourly_profile:
+        settings["hourly_profile"] = list(st.hourly_profile)
     settings.update(overload=st.overload, underload=st.underload, scatter_tools=st.scatter_tools,
                     automation_minutes=st.automation_minutes)
     out: dict[str, Any] = {
