@@ -204,3 +204,14 @@ def test_cli_formats_fail_on_and_config(cli: Run, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "duplication" in r.output
     r = cli("analyze", asis, "--format", "xlsx")
     assert r.exit_code == 2
+
+
+def test_cli_says_why_an_analyzer_could_not_run(cli: Run, tmp_path: Path) -> None:
+    p = tmp_path / "bare.yaml"
+    p.write_text("steps:\n  - {id: S1, name: 受付, lane: 受注, owner: 佐藤, duration: 5}\n", encoding="utf-8")
+    r = cli("analyze", p, "--lang", "ja")
+    assert r.exit_code == 0
+    assert "作業の重複 は実行できません" in r.output and "入力データ" in r.output
+    assert "手段の分散 は実行できません" in r.output
+    data = json.loads(cli("analyze", p, "--format", "json").output)
+    assert {s["analyzer"] for s in data["skipped"]} == {"duplication", "tool_scatter", "journey"}

@@ -74,3 +74,20 @@ def test_bad_options(cli: Run, tmp_path: Path) -> None:
 def test_version(cli: Run) -> None:
     r = cli("--version")
     assert r.exit_code == 0 and "flowmap" in r.output
+
+
+def test_template_example_en(cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    assert cli("template", out, "--lang", "en", "--example").exit_code == 0
+    r = cli("validate", out)
+    assert r.exit_code == 0 and r.output.strip() == "ok: 30 steps, 5 lanes, 9 owners, 14 tools"
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Steps", "Owners", "Tools", "Settings", "How to"]
+
+
+def test_messages_in_japanese(cli: Run, tmp_path: Path) -> None:
+    p = tmp_path / "m.yaml"
+    p.write_text("steps:\n  - {id: S1, name: 受付, lane: 受注, next: S2}\n  - {id: S2, name: 確認, lane: 受注, next: S9}\n",
+                 encoding="utf-8")
+    r = cli("validate", p, "--lang", "ja")
+    assert r.exit_code == 2 and "エラー:" in r.output and "次工程「S9」が存在しません" in r.output

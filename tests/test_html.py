@@ -126,6 +126,12 @@ def test_view_of_bundled_model_in_browser(cli: Run, tmp_path: Path, browser: Any
         page.page.mouse.wheel(0, -400)
         page.page.wait_for_timeout(200)
         assert page.page.evaluate("window.flowmapNetwork.getScale()") != before
+        at = page.page.evaluate("window.flowmapNetwork.getViewPosition().x")
+        page.page.mouse.move(700, 800)
+        page.page.mouse.down()
+        page.page.mouse.move(400, 800, steps=8)
+        page.page.mouse.up()
+        assert page.page.evaluate("window.flowmapNetwork.getViewPosition().x") > at + 50
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.screenshot(path=str(ARTIFACTS / "view_ec_order_asis.png"))
     finally:

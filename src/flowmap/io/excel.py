@@ -40,9 +40,12 @@ def _fail(where: str, en: str, ja: str) -> InputError:
 
 def _check_container(path: Path, name: str) -> None:
     try:
-        head = path.read_bytes()[:8] if path.stat().st_size < 4096 else path.open("rb").read(8)
+        with path.open("rb") as fh:
+            head = fh.read(8)
     except FileNotFoundError:
         raise _fail(name, "file not found", "ファイルが見つかりません") from None
+    except IsADirectoryError:
+        raise _fail(name, "this is a folder, not a workbook", "フォルダです。ブックを指定してください") from None
     except OSError as e:
         raise _fail(name, f"cannot read the file: {e.strerror}", f"ファイルを読めません: {e.strerror}") from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -73,7 +76,8 @@ def _check_container(path: Path, name: str) -> None:
 
 
 def _looks_text(path: Path) -> bool:
-    chunk = path.open("rb").read(2048)
+    with path.open("rb") as fh:
+        chunk = fh.read(2048)
     try:
         chunk.decode("utf-8")
     except UnicodeDecodeError:
