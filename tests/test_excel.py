@@ -194,3 +194,25 @@ def test_owner_and_tool_sheet_problems(wb: Build) -> None:
     assert "ow.xlsx:Owners!A4" in text and "owner name is empty" in text
     assert "ow.xlsx:Tools!B2" in text and "pigeon" in text
     assert "ow.xlsx:Tools!C2" in text and "soon" in text
+
+
+def test_marks_and_excel_times(wb: Build) -> None:
+    import datetime as dt
+
+    rows = [
+        ["番号", "工程名", "レーン", "担当者", "自動化", "バッチ", "所要時間"],
+        ["S1", "受付", "受注", "佐藤", "", "", dt.datetime(1899, 12, 30, 0, 5)],
+        ["S2", "通知", "受注", "", "○", "×", dt.time(0, 0, 30)],
+        ["S3", "引当", "受注", "", "", "✓", 1],
+        ["S4", "確認", "受注", "佐藤", "たぶん", "", 1],
+    ]
+    msgs = problems(wb({"工程": rows}, name="m.xlsx"))
+    assert any("m.xlsx:工程!E5" in m and "たぶん" in m for m in msgs)
+    assert any("m.xlsx:工程!F4" in m and "no schedule" in m for m in msgs)  # batch marked, schedule missing
+    rows[3][5] = "毎日 2:00"
+    rows[4][4] = "-"
+    flow = flowmap.load(wb({"工程": rows}))
+    modes = {s.id: s.mode for s in flow.steps}
+    assert modes == {"S1": "manual", "S2": "auto", "S3": "batch", "S4": "manual"}
+    assert flow.step_map()["S1"].duration.mean == pytest.approx(5)
+    assert flow.step_map()["S2"].duration.mean == pytest.approx(0.5)

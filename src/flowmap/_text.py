@@ -145,6 +145,9 @@ def parse_duration(value: object) -> Duration:
         return Duration(kind="fixed", params=(float(value),))
     if isinstance(value, dt.timedelta):
         return Duration(kind="fixed", params=(value.total_seconds() / 60,))
+    if isinstance(value, dt.datetime) and value.year < 1901:
+        # an Excel time of day or duration stored with its serial-date base
+        return Duration(kind="fixed", params=((value - dt.datetime(1899, 12, 30)).total_seconds() / 60,))
     if isinstance(value, dt.time):
         return Duration(kind="fixed", params=(value.hour * 60 + value.minute + value.second / 60,))
     text = _nfkc(value).lower().replace(" ", "")

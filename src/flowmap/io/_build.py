@@ -273,15 +273,27 @@ def build_flow(
             norm_key(o) in SYSTEM_WORDS or o in tool_names or norm_key(o) in tool_norm
             or (o in owner_by_name and owner_by_name[o].is_system) for o in owner_names)
         mode_raw = row.text("mode")
-        mode = MODE_WORDS.get(norm_key(mode_raw)) if mode_raw else ("auto" if system_owner else "manual")
+        batch_mark = _mark(row, "batch")  # a ○ in the batch column instead of a schedule
+        auto_mark = _mark(row, "automated") if row.has("automated") else None
+        if auto_mark is None and row.has("automated"):
+            ctx.add(row.loc("automated"), f"{row.text('automated')!r} is not a yes/no mark (○, ✓, yes / ×, -, no)",
+                    f"「{row.text('automated')}」は有無の記号ではありません（○・✓・はい / ×・-・いいえ）")
+        batch = ctx.parse(row, "batch", parse_schedule) if (row.has("batch") and batch_mark is None) else None
+        if mode_raw:
+            mode = MODE_WORDS.get(norm_key(mode_raw))
+        elif batch_mark or batch is not None:
+            mode = "batch"
+        elif auto_mark or system_owner:
+            mode = "auto"
+        else:
+            mode = "manual"
         if mode is None:
             ctx.add(row.loc("mode"), f"mode {mode_raw!r} is not manual, auto or batch (手動, 自動, バッチ)",
                     f"方式「{mode_raw}」は 手動・自動・バッチ のいずれかにしてください")
             mode = "manual"
-        if is_customer and mode_raw == "" and not system_owner:
+        if is_customer and mode_raw == "" and not (system_owner or batch_mark or auto_mark):
             mode = "manual"
         duration = ctx.parse(row, "duration", parse_duration) if row.has("duration") else Duration()
-        batch = ctx.parse(row, "batch", parse_schedule) if row.has("batch") else None
         emotion = ctx.parse(row, "emotion", parse_emotion)
         volume = None
         if row.has("volume"):
@@ -385,6 +397,17 @@ def build_flow(
     if problems_all:
         raise InputError(_unique(problems_all))
     return flow
+
+
+def _mark(row: Row, key: str) -> bool | None:
+    """A yes/no mark in the cell (○ ✓ yes TRUE / × - no FALSE), or None when it holds something else."""
+    value = row.values.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return parse_bool(value)
+    except ParseError:
+        return None
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -93,7 +93,7 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
     ws = wb.active
     assert ws is not None
     ws.title = "工程" if ja else "Steps"
-    fields = list(COLUMNS["steps"])
+    fields = [f for f in COLUMNS["steps"] if f != "automated"]  # read-only alias: mode says it all
     extras: list[str] = []
     for s in flow.steps:
         for k in s.extra:
