@@ -12,7 +12,6 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from typing import Any
 
 from .model import Duration, Schedule, WorkHours
 
@@ -398,8 +397,3 @@ def parse_date(value: object) -> dt.date:
         f"date {raw!r} cannot be read: use 2026-12-01 or 2026/12/01",
         f"日付「{raw}」が読めません: 2026-12-01 や 2026/12/01 の形で書いてください",
     )
-
-
-def normalize_any(value: Any) -> Any:
-    """NFKC-normalise text values (for identifiers matched across sheets)."""
-    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .errors import InputError, Problem
+from .errors import Problem
 
 __all__ = [
     "END",
@@ -42,8 +42,6 @@ LaneKind = Literal["customer", "operator"]
 OwnerKind = Literal["person", "team", "system"]
 ToolCategory = Literal["communication", "record", "commerce", "logistics", "payment", "other"]
 Mode = Literal["manual", "auto", "batch"]
-TOOL_CATEGORIES: tuple[ToolCategory, ...] = ("communication", "record", "commerce", "logistics", "payment", "other")
-MODES: tuple[Mode, ...] = ("manual", "auto", "batch")
 
 
 class _Model(BaseModel):
@@ -467,10 +465,3 @@ def check_flow(flow: Flow) -> list[Problem]:
                     f"工程 {s.id}（{s.name}）には開始工程（{', '.join(flow.entry_steps())}）からたどり着けません")
     return problems
 
-
-def validated(flow: Flow) -> Flow:
-    """Return the flow, or raise :class:`InputError` with all its problems."""
-    problems = check_flow(flow)
-    if problems:
-        raise InputError(problems)
-    return flow

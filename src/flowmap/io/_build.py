@@ -307,8 +307,6 @@ def build_flow(
             elif is_customer or not have_owner_sheet:
                 owner_by_name[o] = Owner(name=o, lane=lane, kind="person")
             # else: check_flow reports it with a suggestion
-        if mode == "batch" and batch is None and not row.has("batch"):
-            pass  # check_flow reports the missing schedule at the batch cell
         extra = {k: as_text(v) for k, v in row.extra.items() if as_text(v) != ""}
         step = Step(
             id=sid, name=sname, lane=lane, owners=owner_names, tools=step_tools, mode=mode,  # type: ignore[arg-type]
@@ -422,10 +420,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 def is_japanese(texts: Iterable[str]) -> bool:
     return any(_CJK.search(t) for t in texts if t)
-
-
-def truthy(value: Any) -> bool:
-    try:
-        return parse_bool(value)
-    except ParseError:
-        return False

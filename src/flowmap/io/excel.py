@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from .._text import as_text, norm_key
 from ..errors import InputError, Problem
@@ -287,7 +287,3 @@ def read_excel(path: str | Path) -> Flow:
     flow_name = title or p.stem
     return build_flow(source=name, name=flow_name, steps=step_rows, owners=owners, tools=tools,
                       settings=settings, has_next="next" in step_fields, japanese=japanese, problems=problems)
-
-
-def column_index(letter: str) -> int:
-    return column_index_from_string(letter)

@@ -18,7 +18,6 @@ from ._schema import CATEGORY_JA, COLUMNS, KIND_JA, MODE_JA, SETTINGS_KEYS, head
 __all__ = ["write_workbook"]
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
 CJK_FONT = "Meiryo"
 TEMPLATE_ROWS = 300
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .._lang import t
-
 SEVERITY_JA = {"high": "高", "medium": "中", "low": "低"}
 ANALYZER_JA = {
     "duplication": "作業の重複", "tool_scatter": "手段の分散", "workload_imbalance": "業務量の偏重",
@@ -29,7 +27,3 @@ def pct(x: float) -> str:
 
 def join(items: list[str], lang: str) -> str:
     return ("、" if lang == "ja" else ", ").join(items)
-
-
-def fmt_minutes(m: float, lang: str) -> str:
-    return t(lang, f"{m:,.0f} min", f"{m:,.0f} 分")

@@ -31,13 +31,8 @@ def to_json(a: Analysis) -> str:
 
 
 def _workload_rows(a: Analysis) -> list[list[str]]:
-    lang = a.lang
-    rows = []
-    for o in a.workload.owners:
-        rows.append([o.owner, o.lane, f"{o.minutes_per_day:,.0f}", f"{o.capacity_minutes_per_day:,.0f}",
-                     pct(o.utilization), pct(o.share), pct(o.data_entry_share)])
-    del lang
-    return rows
+    return [[o.owner, o.lane, f"{o.minutes_per_day:,.0f}", f"{o.capacity_minutes_per_day:,.0f}",
+             pct(o.utilization), pct(o.share), pct(o.data_entry_share)] for o in a.workload.owners]
 
 
 def _workload_headers(lang: str) -> list[str]:
