@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from openpyxl import load_workbook
 
@@ -91,3 +92,16 @@ def test_messages_in_japanese(cli: Run, tmp_path: Path) -> None:
                  encoding="utf-8")
     r = cli("validate", p, "--lang", "ja")
     assert r.exit_code == 2 and "エラー:" in r.output and "次工程「S9」が存在しません" in r.output
+
+
+
+def test_errors_of_a_japanese_workbook_are_in_japanese(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import make_workbook
+
+    for var in ("LANG", "LC_ALL", "LC_MESSAGES", "FLOWMAP_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    book = make_workbook(tmp_path / "f.xlsx", {"工程": [["番号", "工程名", "レーン", "所要時間"], ["S1", "受付", "受注", "いつか"]]})
+    r = cli("validate", book)
+    assert r.exit_code == 2 and "所要時間「いつか」が読めません" in r.output and "f.xlsx:工程!D2" in r.output
+    r = cli("validate", book, "--lang", "en")
+    assert "duration 'いつか' cannot be read" in r.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from .errors import FlowmapError, InputError, UsageError
 from .model import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["ja", "en"]), default=None,
                            help="Language of messages and labels (default: the flow's, else LANG).")
@@ -36,6 +38,8 @@ def boundary(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as e:
+            if not kwargs.get("lang") and any(_CJK.search(p.location) for p in e.problems):
+                lang = "ja"  # the flow could not be read, but its sheet names say it is Japanese
             _echo_err([f"error: {m}" if lang == "en" else f"エラー: {m}" for m in e.messages(lang)])
             n = len(e.problems)
             if n > 1:
