@@ -53,6 +53,15 @@ HOWTO = {
 }
 
 
+def print_wide(ws: Worksheet) -> None:
+    """Print landscape, all columns on one page width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    ws.print_title_rows = "1:1"
+
+
 def _style_header(ws: Worksheet, ncols: int, lang: str) -> None:
     for c in range(1, ncols + 1):
         cell = ws.cell(row=1, column=c)
@@ -61,6 +70,7 @@ def _style_header(ws: Worksheet, ncols: int, lang: str) -> None:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(max(ncols, 1))}1"
+    print_wide(ws)
 
 
 def _list_validation(ws: Worksheet, col: int, values: list[str], last_row: int, strict: bool, title: str) -> None:

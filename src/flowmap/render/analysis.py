@@ -19,6 +19,7 @@ from rich.text import Text
 from .._atomic import atomic_path
 from .._lang import t
 from ..analyze import SEVERITIES, Analysis
+from ..io.xlsx_out import print_wide
 from ._common import analyzer_label, join, pct, severity_label
 
 __all__ = ["to_json", "to_markdown", "to_text", "write_xlsx"]
@@ -149,9 +150,12 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
                                       CellIsRule(operator="equal", formula=[f'"{label}"'], fill=PatternFill("solid", fgColor=_FILL[sev])))  # type: ignore[no-untyped-call]
     widths = [8, 14, 40, 70, 14, 20, 24, 20, 10, 60]
     _finish(ws, widths)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
+    for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        lines = 1
+        for cell, w in zip(row, widths, strict=False):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(lines, -(-_display_width(str(cell.value or "")) // max(1, int(w * 1.1))))
+        ws.row_dimensions[r].height = 15 * min(lines, 12)  # openpyxl cannot ask Excel to fit wrapped rows
     wl = wb.create_sheet("業務量" if ja else "Workload")
     wl.append(_workload_headers(lang))
     for o in a.workload.owners:
@@ -171,6 +175,12 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
         wb.save(tmp)
 
 
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _finish(ws: object, widths: list[int]) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -181,4 +191,5 @@ def _finish(ws: object, widths: list[int]) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="1F4E79")
     ws.freeze_panes = "A2"
+    print_wide(ws)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{max(1, ws.max_row)}"
