@@ -30,7 +30,7 @@ from ..analyze import Analysis
 from ..graph import FlowGraph
 from ..model import Flow
 from ._common import analyzer_label, join, severity_label
-from .svg import Bar, bar_chart, histogram, line_chart
+from .svg import Bar, bar_chart, histogram, line_chart, nice_step
 
 __all__ = ["report_html", "view_html"]
 
@@ -413,11 +413,18 @@ def _simulation_section(sim: Any, lang: str) -> str:
     out = ['<div class="fm-kpis">' + "".join(f'<div class="fm-kpi"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in kpis) + "</div>"]
     for line in overload_lines(sim, lang):
         out.append(f'<p class="fm-warn">{escape(line)}</p>')
-    leads = [x for r in sim.replications for x in r.lead_times]
-    out.append(histogram([x / 60 for x in leads], xlabel=t(lang, "lead time (hours)", "リードタイム（時間）"),
-                         title=t(lang, "Lead time distribution", "リードタイムの分布")))
+    hours = [x / 60 for r in sim.replications for x in r.lead_times]
+    if hours:
+        in_days = max(hours) > 72
+        step = nice_step(max(hours))
+
+        def tick(h: float) -> str:
+            return t(lang, f"{h / 24:g} d", f"{h / 24:g}日") if in_days else t(lang, f"{h:g} h", f"{h:g}時間")
+
+        out.append(histogram(hours, step=step, fmt=tick, xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"),
+                             title=t(lang, "Lead time distribution", "リードタイムの分布")))
     steps = sorted((s for s in sim.steps if s.count and s.wait_mean_minutes > 0.5), key=lambda s: -s.wait_mean_minutes)[:15]
-    out.append(bar_chart([Bar(label=f"{s.step} {s.name}"[:26], value=s.wait_mean_minutes / 60,
+    out.append(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
                               text=duration_text(s.wait_mean_minutes, lang)) for s in steps],
                          title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間")))
     out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > 0.85,

@@ -81,11 +81,27 @@ def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 2
     return "".join(out)
 
 
+_NICE = (0.1, 0.25, 0.5, 1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 720)
+
+
+def nice_step(span: float, max_bins: int = 30) -> float:
+    """The smallest 'round' bin width that covers ``span`` in at most ``max_bins`` bins."""
+    for s in _NICE:
+        if span / s <= max_bins:
+            return float(s)
+    return span / max_bins
+
+
 def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: int = 220, xlabel: str = "",
-              fmt: object = None, title: str = "") -> str:
+              fmt: object = None, title: str = "", step: float | None = None) -> str:
+    """Counts of ``values`` in bins; with ``step`` the bins start at 0 and are ``step`` wide."""
     if not values:
         return ""
     lo, hi = min(values), max(values)
+    if step:
+        lo = 0.0
+        bins = max(1, int(hi // step) + 1)
+        hi = bins * step
     if hi <= lo:
         hi = lo + 1
     step = (hi - lo) / bins
@@ -107,7 +123,7 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
         out.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#4a90d9">'
                    f"<title>{escape(label(lo + i * step))} – {escape(label(lo + (i + 1) * step))}: {c}</title></rect>")
     out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
-    for i in range(0, bins + 1, max(1, bins // 6)):
+    for i in range(0, bins + 1, max(1, round(bins / 6))):
         x = left + i * bw
         out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(lo + i * step))}</text>')
     out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{cmax}</text>')
