@@ -40,9 +40,9 @@ from typing import Any
 
 import simpy
 
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .graph import build_graph
-from .model import END, Flow, Owner, Schedule
+from .model import END, Flow, Owner, Schedule, check_flow
 
 __all__ = ["LeadTime", "ReplicationResult", "SimulationResult", "simulate"]
 
@@ -565,6 +565,9 @@ def simulate(flow: Flow, *, days: float | None = None, orders_per_day: float | N
     _check("seed", seed, 0, integer=True)
     if orders_per_day is not None:
         _check("orders_per_day", orders_per_day, 0)
+    problems = check_flow(flow)  # a Flow built in Python has not met a reader's checks
+    if problems:
+        raise InputError(problems)
     build_graph(flow)  # endless loops are input errors
     start = start or st.start or next_monday()
     opd = orders_per_day if orders_per_day is not None else sum(flow.entry_volumes().values())

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..graph import FlowGraph, build_graph
-from ..model import Flow
+from ..model import Flow, check_flow
 from ._base import SEVERITIES, Context, Finding, NotApplicable, severity_rank
 from .load import OwnerLoad, Workload, expected_load
 from .registry import ANALYZERS
@@ -54,7 +54,11 @@ def run_analysis(flow: Flow, *, only: list[str] | None = None, lang: str | None 
             raise UsageError.one(f"unknown analyzer {', '.join(unknown)}; known: {', '.join(names)}",
                                  f"分析「{'、'.join(unknown)}」はありません。使えるもの: {', '.join(names)}", "--only")
         names = [n for n in names if n in only]
-    graph = graph or build_graph(flow)
+    if graph is None:
+        problems = check_flow(flow)  # a Flow built in Python has not met a reader's checks
+        if problems:
+            raise InputError(problems)
+        graph = build_graph(flow)
     load = expected_load(flow, graph)
     ctx = Context(flow=flow, graph=graph, load=load, lang=lang)
     findings: list[Finding] = []

@@ -162,7 +162,11 @@ def read_model(path: str | Path) -> Flow:
     owners = _rows(data.get("owners"), OWNER_KEYS, name, "owners", problems) if "owners" in data else None
     tools = _rows(data.get("tools"), TOOL_KEYS, name, "tools", problems) if "tools" in data else None
     lanes: list[Lane] = []
-    for i, lane in enumerate(data.get("lanes") or []):
+    lanes_in = data.get("lanes") or []
+    if not isinstance(lanes_in, list):
+        problems.append(Problem(f"{name}:{_line(data, 'lanes')}", "'lanes' must be a list", "「lanes」はリストにしてください"))
+        lanes_in = []
+    for i, lane in enumerate(lanes_in):
         where = f"{name}:{lane.line if isinstance(lane, _LineDict) else 1}"
         if isinstance(lane, str):
             lanes.append(Lane(name=lane))
@@ -173,7 +177,10 @@ def read_model(path: str | Path) -> Flow:
                                     f"{i + 1} 番目のレーンは名前か {{name, kind: customer|operator}} にしてください"))
     settings_in = data.get("settings") or {}
     settings: list[tuple[str, Any, str, str]] = []
-    if isinstance(settings_in, dict):
+    if not isinstance(settings_in, dict):
+        problems.append(Problem(f"{name}:{_line(data, 'settings')}", "'settings' must be a mapping of key: value",
+                                "「settings」は「キー: 値」のマッピングにしてください"))
+    else:
         for k, v in settings_in.items():
             where = f"{name}:{_line(settings_in, k)}"
             settings.append((str(k), v, where, where))
