@@ -45,6 +45,7 @@ class FlowGraph:
                 g.add_edge(e.source, e.target, probability=e.probability)
         self.g = g
         self._order = {s.id: i for i, s in enumerate(flow.steps)}
+        self._handoffs: list[Handoff] | None = None
         self.entries = flow.entry_steps()
         self.ends = [s.id for s in flow.steps if g.out_degree(s.id) == 0 or self.end_probability.get(s.id, 0) > 0]
         self.visits = self._expected_visits()
@@ -103,6 +104,12 @@ class FlowGraph:
         return {sid: v * total for sid, v in self.visits.items()}
 
     def handoffs(self) -> list[Handoff]:
+        """Edges along which the work changes hands (computed once)."""
+        if self._handoffs is None:
+            self._handoffs = self._find_handoffs()
+        return list(self._handoffs)
+
+    def _find_handoffs(self) -> list[Handoff]:
         flow = self.flow
         steps = flow.step_map()
         tools = flow.tool_map()

@@ -33,7 +33,7 @@ def analyze(ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
 
     # per owner
-    by_owner: dict[str, list[str]] = defaultdict(list)
+    by_owner: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
     owner_steps: dict[str, list[str]] = defaultdict(list)
     for s in flow.steps:
         if s.lane in customer:
@@ -42,8 +42,9 @@ def analyze(ctx: Context) -> list[Finding]:
             if o in owners and owners[o].is_system:
                 continue
             owner_steps[o].append(s.id)
-            by_owner[o] += [t for t in s.tools if t in comm and t not in by_owner[o]]
-    for o, used in by_owner.items():
+            by_owner[o].update((t, None) for t in s.tools if t in comm)
+    for o, used_set in by_owner.items():
+        used = list(used_set)
         if len(used) < threshold:
             continue
         keep = _most_used(ctx, used, owner_steps[o])
@@ -60,41 +61,42 @@ def analyze(ctx: Context) -> list[Finding]:
         ))
 
     # per handoff between two owners
-    pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = defaultdict(list)
-    pair_steps: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = defaultdict(list)
+    pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, None]] = defaultdict(dict)
+    pair_steps: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, None]] = defaultdict(dict)
     for h in ctx.graph.handoffs():
         key = (h.from_owners, h.to_owners)
-        pairs[key] += [t for t in h.tools if t not in pairs[key]]
-        pair_steps[key] += [x for x in (h.source, h.target) if x not in pair_steps[key]]
-    for (a, b), used in pairs.items():
-        if len(used) < 2:
+        pairs[key].update((t, None) for t in h.tools)
+        pair_steps[key].update(((h.source, None), (h.target, None)))
+    for (a, b), used_set in pairs.items():
+        if len(used_set) < 2:
             continue
-        keep = _most_used(ctx, used, pair_steps[(a, b)])
+        used = list(used_set)
+        keep = _most_used(ctx, used, list(pair_steps[(a, b)]))
         findings.append(Finding(
             analyzer=NAME, severity="medium" if len(used) >= threshold else "low",
             title=ctx.t(f"Handoff {'/'.join(a)} → {'/'.join(b)} over {len(used)} channels",
                         f"{'・'.join(a)} → {'・'.join(b)} の引き継ぎが {len(used)} 種類の手段"),
             message=ctx.t(f"Work passes from {', '.join(a)} to {', '.join(b)} by {', '.join(used)}; the receiver has to watch every channel.",
                           f"{'・'.join(a)} から {'・'.join(b)} への引き継ぎに {'・'.join(used)} が混在し、受け手はすべてを確認しなければなりません。"),
-            steps=pair_steps[(a, b)], owners=list(dict.fromkeys(a + b)), tools=used,
+            steps=list(pair_steps[(a, b)]), owners=list(dict.fromkeys(a + b)), tools=used,
             suggestion=ctx.t(f"Hand over in one place ({keep}, or better a queue in the shared system).",
                              f"引き継ぎは一か所（{keep}、できれば共有システム上の依頼）にまとめます。"),
         ))
 
     # one data item recorded in several record tools (manual entry)
-    where: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, dict[str, None]] = defaultdict(dict)
     item_steps: dict[str, list[str]] = defaultdict(list)
     for s in flow.steps:
         if s.id not in ctx.load.step_minutes:
             continue
         rec = [t for t in s.tools if t in tools and tools[t].category == "record"]
         for item in s.writes:
-            where[item] += [t for t in rec if t not in where[item]]
+            where[item].update((t, None) for t in rec)
             item_steps[item].append(s.id)
     by_tools: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for item, rec in where.items():
-        if len(rec) >= 2:
-            by_tools[tuple(rec)].append(item)
+    for item, rec_set in where.items():
+        if len(rec_set) >= 2:
+            by_tools[tuple(rec_set)].append(item)
     for rec_t, items in by_tools.items():
         rec = list(rec_t)
         sids = list(dict.fromkeys(sid for i in items for sid in item_steps[i]))
@@ -109,14 +111,15 @@ def analyze(ctx: Context) -> list[Finding]:
         ))
 
     # per operator lane
-    lane_tools: dict[str, list[str]] = defaultdict(list)
+    lane_tools: dict[str, dict[str, None]] = defaultdict(dict)
     lane_steps: dict[str, list[str]] = defaultdict(list)
     for s in flow.steps:
         if s.lane in customer:
             continue
         lane_steps[s.lane].append(s.id)
-        lane_tools[s.lane] += [t for t in s.tools if t in comm and t not in lane_tools[s.lane]]
-    for lane, used in lane_tools.items():
+        lane_tools[s.lane].update((t, None) for t in s.tools if t in comm)
+    for lane, lane_set in lane_tools.items():
+        used = list(lane_set)
         if len(used) > threshold:
             findings.append(Finding(
                 analyzer=NAME, severity="low",
