@@ -290,8 +290,9 @@ class Flow(_Model):
     def source(self) -> str:
         return self._source
 
-    def set_loc(self, kind: str, key: str, field: str, where: str) -> None:
-        self._locs[(kind, key, field)] = where
+    def add_locs(self, locs: dict[tuple[str, str, str], str]) -> None:
+        """Record many locations at once: (kind, key, field) → place."""
+        self._locs.update(locs)
 
     def loc(self, kind: str, key: str, field: str = "") -> str:
         """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""

@@ -380,16 +380,18 @@ def build_flow(
         lanes=list(lanes.values()), owners=all_owners, tools=tool_list, steps=step_list, edges=edges,
     )
     flow.set_source(source)
+    locs: dict[tuple[str, str, str], str] = {}
     for sid, row in step_locs.items():
-        flow.set_loc("step", sid, "", row.where)
+        locs[("step", sid, "")] = row.where
         for key, where in row.locs.items():
-            flow.set_loc("step", sid, key, where)
-    for oname, locs in owner_fields.items():
-        flow.set_loc("owner", oname, "", owner_locs[oname])
-        for key, where in locs.items():
-            flow.set_loc("owner", oname, key, where)
+            locs[("step", sid, key)] = where
+    for oname, fields in owner_fields.items():
+        locs[("owner", oname, "")] = owner_locs[oname]
+        for key, where in fields.items():
+            locs[("owner", oname, key)] = where
     for tname, where in tool_locs.items():
-        flow.set_loc("tool", tname, "", where)
+        locs[("tool", tname, "")] = where
+    flow.add_locs(locs)
 
     problems_all = ctx.problems + [p for p in check_flow(flow) if p not in ctx.problems]
     if problems_all:
