@@ -190,3 +190,21 @@ def test_overloaded_flow_ends_and_says_so(cli: Run, tmp_path: Path) -> None:
     assert "受注チーム は過負荷です: 稼働枠の 130 %" in r.output
     r = cli("simulate", p, "--days", "5", "--replications", "1", "--lang", "en")
     assert "受注チーム is overloaded: 130 % of capacity" in r.output
+
+
+def test_several_entry_steps_and_orders_per_day_override() -> None:
+    flow = Flow(
+        settings=Settings(days=50), lanes=[Lane(name="customer", kind="customer"), Lane(name="ops")],
+        owners=[Owner(name="desk", lane="ops", headcount=3, hours=ALWAYS, days=EVERY_DAY)],
+        steps=[Step(id="W", name="web order", lane="customer", volume=70.0),
+               Step(id="P", name="phone order", lane="customer", volume=30.0),
+               Step(id="S", name="enter", lane="ops", owners=["desk"], duration=Duration(kind="fixed", params=(1.0,)))],
+        edges=[Edge(source="W", target="S"), Edge(source="P", target="S")],
+    )
+    r = flowmap.simulate(flow, replications=1, seed=4)
+    counts = {s.step: s.count for s in r.steps}
+    assert counts["W"] / 50 == pytest.approx(70, rel=0.05) and counts["P"] / 50 == pytest.approx(30, rel=0.08)
+    assert counts["S"] == counts["W"] + counts["P"]
+    doubled = flowmap.simulate(flow, replications=1, seed=4, orders_per_day=200)
+    assert doubled.arrived / 50 == pytest.approx(200, rel=0.05)
+    assert doubled.settings["orders_per_day"] == 200

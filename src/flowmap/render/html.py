@@ -186,7 +186,6 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
             font={"face": FONT_STACK, "size": 12, "align": "horizontal", "strokeWidth": 4, "background": "#ffffff"},
             smooth=_edge_shape(steps[e.source].lane == steps[e.target].lane, ranks.get(e.source, 0), ranks.get(e.target, 0)),
         )
-    ends = [s for s in graph.ends]
     options = {
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "dragNodes": False, "dragView": True, "zoomView": True,
@@ -196,7 +195,7 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
     }
     max_x = max((ranks.get(s.id, 0) for s in flow.steps), default=0) * X_STEP
     return {"nodes": net.nodes, "edges": net.edges, "options": options, "bands": bands, "tips": tips,
-            "extent": {"x0": -X_STEP * 0.9, "x1": max_x + X_STEP * 0.6, "y1": y}, "ends": ends}
+            "extent": {"x0": -X_STEP * 0.9, "x1": max_x + X_STEP * 0.6, "y1": y}}
 
 
 _GRAPH_JS = r"""
