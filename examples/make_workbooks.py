@@ -88,6 +88,7 @@ def build(model: str, out: Path, ja: bool) -> None:
     ws.append(headers)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=8)
     ws["A1"].font = Font(bold=True, size=16)
+    ws.row_dimensions[1].height = 26
     thin = Side(style="thin", color="999999")
     fill = PatternFill("solid", fgColor="DDEBF7")
     for c in range(1, len(headers) + 1):
