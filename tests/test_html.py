@@ -201,3 +201,16 @@ def test_html_outputs_are_atomic(cli: Run, tmp_path: Path) -> None:
     out = tmp_path / "v.html"
     r = cli("view", bad, "-o", out)
     assert r.exit_code == 2 and "S9" in r.output and not out.exists()
+
+
+def test_report_without_simulation_and_open(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    out = tmp_path / "r.html"
+    r = cli("report", MODELS / "ec_order_tobe.yaml", "-o", out, "--no-simulate", "--open", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert 'id="fm-simulation"' not in html and 'id="fm-findings-section"' in html and "<h2>Findings</h2>" in html
+    assert opened == [out.resolve().as_uri()]
