@@ -15,6 +15,7 @@ import click
 from . import __version__
 from ._lang import env_lang, pick, t
 from .errors import FlowmapError, InputError, UsageError
+from .graph import FlowGraph
 from .model import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,9 +58,16 @@ def boundary(fn: F) -> F:
 
 
 def _load(path: str) -> Flow:
-    from . import load
+    return _load_graph(path)[0]
 
-    return load(path)
+
+def _load_graph(path: str) -> tuple[Flow, FlowGraph]:
+    """Read and validate FLOW, and its graph (building it also rejects endless loops)."""
+    from .graph import build_graph
+    from .io import load_flow
+
+    flow = load_flow(path)
+    return flow, build_graph(flow)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -187,14 +195,18 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
             config: str | None, lang: str | None) -> None:
     """Find duplicated work, tool scatter, workload imbalance, handoffs and automation candidates."""
     from .analyze import run_analysis, severity_rank
+    from .graph import build_graph
     from .render import analysis as r
 
-    f = _with_config(_load(flow), config)
+    f, g = _load_graph(flow)
+    if config:
+        f = _with_config(f, config)
+        g = build_graph(f)  # the graph reads the flow it was built from
     lang = pick(lang, f.language)
     names = [x.strip() for x in only.split(",") if x.strip()] if only else None
     if fmt == "xlsx" and not out:
         raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
-    a = run_analysis(f, only=names, lang=lang)
+    a = run_analysis(f, only=names, lang=lang, graph=g)
     if fmt == "xlsx":
         assert out is not None
         r.write_xlsx(a, out)
@@ -276,12 +288,10 @@ def _open_in_browser(path: str) -> None:
 def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> None:
     """Draw the interactive swimlane graph as one self-contained HTML file."""
     from .analyze import run_analysis
-    from .graph import build_graph
     from .render import html
 
-    f = _load(flow)
+    f, g = _load_graph(flow)
     lang = pick(lang, f.language)
-    g = build_graph(f)
     a = run_analysis(f, lang=lang, graph=g) if findings else None
     html.write(out, html.view_html(f, g, a, lang))
     click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
@@ -309,9 +319,11 @@ def report(flow: str, out: str, with_sim: bool, days: float | None, replications
     from .render import html
     from .simulation import simulate as run
 
-    f = _with_config(_load(flow), config)
+    f, g = _load_graph(flow)
+    if config:
+        f = _with_config(f, config)
+        g = build_graph(f)  # the graph reads the flow it was built from
     lang = pick(lang, f.language)
-    g = build_graph(f)
     a = run_analysis(f, lang=lang, graph=g)
     sim = run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None) if with_sim else None
     html.write(out, html.report_html(f, g, a, sim, lang))

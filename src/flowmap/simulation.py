@@ -41,7 +41,7 @@ from typing import Any
 import simpy
 
 from .errors import InputError, UsageError
-from .graph import build_graph
+from .graph import FlowGraph, build_graph
 from .model import END, Flow, Owner, Schedule, check_flow
 
 __all__ = ["LeadTime", "ReplicationResult", "SimulationResult", "simulate"]
@@ -525,7 +525,7 @@ def _aggregate(flow: Flow, reps: list[ReplicationResult], settings: dict[str, An
                             _mean([r.in_progress for r in reps]), lt, steps, owners, handoffs, reps, warnings, start)
 
 
-def _overload_warnings(flow: Flow, orders_per_day: float | None) -> list[dict[str, Any]]:
+def _overload_warnings(flow: Flow, orders_per_day: float | None, graph: FlowGraph) -> list[dict[str, Any]]:
     from .analyze.load import expected_load
 
     f = flow
@@ -537,7 +537,7 @@ def _overload_warnings(flow: Flow, orders_per_day: float | None) -> list[dict[st
             if s.volume is not None:
                 s.volume *= scale
         f.settings.orders_per_day = orders_per_day
-    load = expected_load(f, build_graph(f))
+    load = expected_load(f, graph if f is flow else build_graph(f))
     return [{"owner": o.owner, "utilization": round(o.utilization, 3)} for o in load.owners if o.utilization > 1.0]
 
 
@@ -568,7 +568,7 @@ def simulate(flow: Flow, *, days: float | None = None, orders_per_day: float | N
     problems = check_flow(flow)  # a Flow built in Python has not met a reader's checks
     if problems:
         raise InputError(problems)
-    build_graph(flow)  # endless loops are input errors
+    graph = build_graph(flow)  # endless loops are input errors
     start = start or st.start or next_monday()
     opd = orders_per_day if orders_per_day is not None else sum(flow.entry_volumes().values())
     settings = {"days": days, "orders_per_day": opd, "seed": seed, "replications": replications,
@@ -587,4 +587,4 @@ def simulate(flow: Flow, *, days: float | None = None, orders_per_day: float | N
             reps.append(_run_replication(flow, days, orders_per_day, seed, r + 1, start, events and r == 0))
             if progress:
                 progress(r + 1, replications)
-    return _aggregate(flow, reps, settings, start, _overload_warnings(flow, orders_per_day))
+    return _aggregate(flow, reps, settings, start, _overload_warnings(flow, orders_per_day, graph))
