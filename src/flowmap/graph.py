@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .errors import InputError, Problem
-from .model import END, Flow
+from .model import END, Flow, people_of
 
 __all__ = ["FlowGraph", "build_graph"]
 
@@ -115,16 +115,12 @@ class FlowGraph:
         tools = flow.tool_map()
         customer = flow.customer_lanes()
         owners = flow.owner_map()
-
-        def people(names: list[str]) -> bool:
-            return any(n in owners and not owners[n].is_system for n in names)
-
         out: list[Handoff] = []
         for e in flow.edges:
             if e.target == END:
                 continue
             a, b = steps[e.source], steps[e.target]
-            if a.lane in customer or b.lane in customer or not people(a.owners) or not people(b.owners):
+            if not people_of(a, owners, customer) or not people_of(b, owners, customer):
                 continue
             if set(a.owners) == set(b.owners):
                 continue

@@ -32,6 +32,7 @@ __all__ = [
     "Tool",
     "WorkHours",
     "check_flow",
+    "people_of",
     "suggest",
 ]
 
@@ -343,6 +344,17 @@ class Flow(_Model):
             if s.lane not in customer:
                 busy.update(s.owners)
         return [o for o in self.owners if o.name in busy or (o.lane and o.lane not in customer)]
+
+
+def people_of(step: Step, owners: dict[str, Owner], customer: set[str]) -> list[str]:
+    """The owners of an operator step who are people or teams, not systems ([] in a customer lane).
+
+    ``owners`` and ``customer`` are the flow's owner map and customer lanes, passed in so that
+    callers on hot paths build them once.
+    """
+    if step.lane in customer:
+        return []
+    return [o for o in step.owners if o in owners and not owners[o].is_system]
 
 
 def suggest(name: str, known: list[str] | set[str]) -> str:

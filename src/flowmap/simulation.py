@@ -42,7 +42,7 @@ import simpy
 
 from .errors import InputError, UsageError
 from .graph import FlowGraph, build_graph
-from .model import END, Flow, Owner, Schedule, check_flow
+from .model import END, Flow, Owner, Schedule, check_flow, people_of
 
 __all__ = ["LeadTime", "ReplicationResult", "SimulationResult", "simulate"]
 
@@ -253,7 +253,7 @@ def _run_replication(flow: Flow, days: float, orders_per_day: float | None, seed
         c.sample = s.duration.sampler(rng)
         first = s.owners[0] if s.owners else None
         is_customer = s.lane in customer
-        c.people = (not is_customer) and any(o in owners and not owners[o].is_system for o in s.owners)
+        c.people = bool(people_of(s, owners, customer))
         c.owner_key = "・".join(s.owners)
         c.res = resources.get(first) if (first and not is_customer) else None
         c.res_name = first or (s.lane if is_customer else "")

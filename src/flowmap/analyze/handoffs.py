@@ -3,6 +3,7 @@ between the same two owners, and handoffs that wait on a communication tool."""
 
 from __future__ import annotations
 
+from ..model import people_of
 from ._base import Context, Finding, NotApplicable
 
 NAME = "handoffs"
@@ -30,12 +31,9 @@ def analyze(ctx: Context) -> list[Finding]:
     # ping-pong: A -> B -> A along consecutive edges
     steps = ctx.steps
     out = flow.out_edges()
-    owner_map = ctx.owners
-    customer = ctx.customer
 
     def people(sid: str) -> bool:
-        s = steps[sid]
-        return s.lane not in customer and any(o in owner_map and not owner_map[o].is_system for o in s.owners)
+        return bool(people_of(steps[sid], ctx.owners, ctx.customer))
 
     seen: set[tuple[str, ...]] = set()
     for e1 in flow.edges:

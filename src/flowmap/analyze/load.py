@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph import FlowGraph
-from ..model import Flow
+from ..model import Flow, people_of
 
 __all__ = ["OwnerLoad", "Workload", "expected_load"]
 
@@ -88,7 +88,7 @@ def expected_load(flow: Flow, graph: FlowGraph) -> Workload:
     for s in flow.steps:
         if s.lane in customer or s.mode == "auto":
             continue
-        people = [o for o in s.owners if o in owners and not owners[o].is_system]
+        people = people_of(s, owners, customer)
         if s.mode == "batch" and not people:
             continue  # a batch run by a system is no one's load
         m = per_day[s.id] * s.duration.mean

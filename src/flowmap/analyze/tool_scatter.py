@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..model import people_of
 from ._base import Context, Finding, NotApplicable
 
 NAME = "tool_scatter"
@@ -36,11 +37,7 @@ def analyze(ctx: Context) -> list[Finding]:
     by_owner: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
     owner_steps: dict[str, list[str]] = defaultdict(list)
     for s in flow.steps:
-        if s.lane in customer:
-            continue
-        for o in s.owners:
-            if o in owners and owners[o].is_system:
-                continue
+        for o in people_of(s, owners, customer):
             owner_steps[o].append(s.id)
             by_owner[o].update((t, None) for t in s.tools if t in comm)
     for o, used_set in by_owner.items():
