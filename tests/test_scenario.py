@@ -186,3 +186,30 @@ def test_convert_with_bad_scenario_exit_2_nothing_written(cli: Run, tmp_path: Pa
     assert r.exit_code == 2
     assert "Traceback" not in r.output and f"{sc}:3" in r.output and "Q7" in r.output
     assert not out.exists() and list(tmp_path.iterdir()) == [sc]
+
+
+FORK = """\
+flowmap: 1
+name: fork
+lanes: [{name: 受注, kind: operator}]
+owners: [{name: A, lane: 受注}, {name: B, lane: 受注}]
+steps:
+- {id: S0, name: 受け付ける, lane: 受注, owner: A, duration: 1, next: S1}
+- {id: S1, name: 指示する, lane: 受注, owner: A, duration: 1, next: S2 & S3}
+- {id: S2, name: 梱包する, lane: 受注, owner: B, duration: 2, next: S4}
+- {id: S4, name: 検品する, lane: 受注, owner: B, duration: 2, next: S5}
+- {id: S3, name: 入金確認, lane: 受注, owner: A, duration: 2, next: S5}
+- {id: S5, name: 出荷する, lane: 受注, owner: B, duration: 1, join: all, next: END}
+"""
+
+
+def test_remove_inside_and_before_a_fork(tmp_path: Path) -> None:
+    base = flowmap.load(_write(tmp_path, "fork.yaml", FORK))
+    new = apply_scenario(base, load_scenario(_write(tmp_path, "a.yaml", "name: x\nchanges:\n  remove: [S4]\n")))
+    assert new.step_map()["S1"].fork and _edges(new)["S1"] == {"S2": 1.0, "S3": 1.0}
+    assert _edges(new)["S2"] == {"S5": 1.0} and new.step_map()["S5"].join == "all"
+    new = apply_scenario(base, load_scenario(_write(tmp_path, "b.yaml", "name: x\nchanges:\n  remove: [S1]\n")))
+    assert new.step_map()["S0"].fork and _edges(new)["S0"] == {"S2": 1.0, "S3": 1.0}
+    sc = _write(tmp_path, "c.yaml", "name: x\nchanges:\n  steps:\n  - {id: S1, next: S2 & S9}\n")
+    msgs = _problems(base, sc)
+    assert msgs[0].startswith(f"{sc}:4: next step 'S9' does not exist"), msgs

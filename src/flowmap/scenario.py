@@ -35,6 +35,7 @@ from ._text import ParseError, as_text, norm_key, parse_next, parse_number
 from .errors import InputError, Problem
 from .graph import build_graph
 from .io._build import Row, build_flow
+from .io._parallel import FORK_SEPARATOR, parse_fork
 from .io._schema import END_WORDS
 from .io.modelfile import (
     OWNER_KEYS,
@@ -196,9 +197,11 @@ def _fmt_p(p: float) -> str:
     return text or "0"
 
 
-def _next_text(edges: list[tuple[str, float]]) -> Any:
+def _next_text(edges: list[tuple[str, float]], fork: bool = False) -> Any:
     if not edges:
         return END
+    if fork:
+        return FORK_SEPARATOR.join(t for t, _ in edges)
     if len(edges) == 1 and abs(edges[0][1] - 1) < 1e-12:
         return edges[0][0]
     return [f"{t}:{_fmt_p(p)}" for t, p in edges]
@@ -209,17 +212,23 @@ class _Merged:
     rows: dict[str, Row]
     edges: dict[str, list[tuple[str, float]] | None]  # resolved; None when the next value cannot be read here
     scenario_next: dict[str, str]  # step id → where the scenario set or changed its next
+    forks: set[str]  # steps whose next starts every branch together ('S5 & S6')
 
 
-def _resolve_edges(rows: dict[str, Row], sid: str) -> list[tuple[str, float]] | None:
+def _resolve_edges(rows: dict[str, Row], sid: str, forks: set[str]) -> list[tuple[str, float]] | None:
     row = rows[sid]
     value = row.values.get("next")
     if value is None or as_text(value).strip() == "":
         return []
     try:
-        parsed = parse_next(value)
+        branches = parse_fork(value)
+        parsed: list[tuple[str, float | None]] = [(b, 1.0) for b in branches] if branches else parse_next(value)
     except ParseError:
         return None
+    if branches and as_text(value).strip() not in rows:
+        forks.add(sid)
+    else:
+        branches = None
     by_name: dict[str, list[str]] = {}
     for k, r in rows.items():
         by_name.setdefault(norm_key(r.text("name")), []).append(k)
@@ -240,7 +249,7 @@ def _resolve_edges(rows: dict[str, Row], sid: str) -> list[tuple[str, float]] | 
     if free and share <= 0:
         return None
     edges = [(t, p if p is not None else share) for t, p in out]
-    if edges == [(END, 1.0)]:
+    if edges == [(END, 1.0)] and not branches:
         return []
     return edges
 
@@ -266,7 +275,8 @@ def _remove_step(m: _Merged, rid: str, where: str, problems: list[Problem]) -> N
         problems.append(Problem(where, f"step {rid}'s next steps cannot be read, so it cannot be removed",
                                 f"工程 {rid} の次工程が読めないため削除できません"))
         return
-    loop = sum(p for t, p in out if t == rid)
+    fork = rid in m.forks
+    loop = 0.0 if fork else sum(p for t, p in out if t == rid)
     if loop >= 1 - 1e-12 and out:
         problems.append(Problem(where, f"step {rid} only leads back to itself", f"工程 {rid} は自分自身にしか進みません"))
         return
@@ -303,24 +313,46 @@ def _remove_step(m: _Merged, rid: str, where: str, problems: list[Problem]) -> N
             new_first = targets[0]
             order = [new_first] + [k for k in rows if k != new_first]
             m.rows = rows = {k: rows[k] for k in order}
+    single = len(rest) == 1 and abs(rest[0][1] - 1) < 1e-9
     for sid, es in list(edges.items()):
         if sid == rid or es is None or not any(t == rid for t, _ in es):
             continue
         q = sum(p for t, p in es if t == rid)
-        merged: dict[str, float] = {}
-        for t, p in es:
-            if t != rid:
-                merged[t] = merged.get(t, 0.0) + p
-        for t, p in rest:
-            merged[t] = merged.get(t, 0.0) + q * p
-        new = [(t, round(p, 12)) for t, p in merged.items()]
+        if sid in m.forks and (single or fork):
+            # a branch of a fork: the branch now starts at the removed step's successor(s)
+            targets: list[str] = []
+            for t, _ in es:
+                for u in ([x for x, _ in rest] if t == rid else [t]):
+                    if u != END and u not in targets:
+                        targets.append(u)
+            new = [(t, 1.0) for t in targets]
+            if len(targets) < 2:
+                m.forks.discard(sid)
+        elif sid in m.forks or (fork and not (len(es) == 1 and abs(q - 1) < 1e-9)):
+            problems.append(Problem(where, f"removing step {rid} would mix a fork ('&') with a choice at step {sid}: "
+                                    "change that step's next instead",
+                                    f"工程 {rid} を削除すると工程 {sid} で並行分岐（&）と選択が混ざります。"
+                                    "その工程の次工程を書き換えてください"))
+            continue
+        elif fork:
+            new = list(rest)  # the predecessor starts the branches itself
+            m.forks.add(sid)
+        else:
+            merged: dict[str, float] = {}
+            for t, p in es:
+                if t != rid:
+                    merged[t] = merged.get(t, 0.0) + p
+            for t, p in rest:
+                merged[t] = merged.get(t, 0.0) + q * p
+            new = [(t, round(p, 12)) for t, p in merged.items()]
         edges[sid] = new
-        rows[sid].values["next"] = _next_text(new)
+        rows[sid].values["next"] = _next_text(new, sid in m.forks)
         if sid not in m.scenario_next:
             rows[sid].locs["next"] = where
             m.scenario_next[sid] = where
     del rows[rid]
     del edges[rid]
+    m.forks.discard(rid)
     m.scenario_next.pop(rid, None)
 
 
@@ -426,7 +458,9 @@ def apply_scenario(flow: Flow, scenario: Scenario) -> Flow:
         kind = row.text("kind") or lane_kinds.get(row.text("name"), "operator")
         lane_kinds[row.text("name")] = kind
 
-    m = _Merged(rows=rows, edges={sid: _resolve_edges(rows, sid) for sid in rows}, scenario_next=scenario_next)
+    forks: set[str] = set()
+    m = _Merged(rows=rows, edges={sid: _resolve_edges(rows, sid, forks) for sid in rows}, scenario_next=scenario_next,
+                forks=forks)
     if ch.remove:
         for rid, where in ch.remove:
             if rid not in m.rows:
