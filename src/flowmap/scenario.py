@@ -320,13 +320,13 @@ def _remove_step(m: _Merged, rid: str, where: str, problems: list[Problem]) -> N
         q = sum(p for t, p in es if t == rid)
         if sid in m.forks and (single or fork):
             # a branch of a fork: the branch now starts at the removed step's successor(s)
-            targets: list[str] = []
+            branch: list[str] = []
             for t, _ in es:
                 for u in ([x for x, _ in rest] if t == rid else [t]):
-                    if u != END and u not in targets:
-                        targets.append(u)
-            new = [(t, 1.0) for t in targets]
-            if len(targets) < 2:
+                    if u != END and u not in branch:
+                        branch.append(u)
+            new = [(t, 1.0) for t in branch]
+            if len(branch) < 2:
                 m.forks.discard(sid)
         elif sid in m.forks or (fork and not (len(es) == 1 and abs(q - 1) < 1e-9)):
             problems.append(Problem(where, f"removing step {rid} would mix a fork ('&') with a choice at step {sid}: "
