@@ -123,13 +123,19 @@ def validate(flow: str, lang: str | None) -> None:
 @click.argument("flow", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="Output file: .xlsx, .yaml, .json or .bpmn.")
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="Apply the changes of a scenario file (YAML) and write the changed flow.")
 @LANG_OPTION
 @boundary
-def convert(flow: str, out: str, lang: str | None) -> None:
-    """Convert FLOW between .xlsx, .yaml, .json and .bpmn."""
+def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
+    """Convert FLOW between .xlsx, .yaml, .json and .bpmn (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
     f = _load(flow)
+    if scenario:
+        from .scenario import apply_scenario, load_scenario
+
+        f = apply_scenario(f, load_scenario(scenario))
     lang = pick(lang, f.language)
     save(f, out, lang)
     click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))

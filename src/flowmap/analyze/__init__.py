@@ -69,8 +69,19 @@ def run_analysis(flow: Flow, *, only: list[str] | None = None, lang: str | None 
         except NotApplicable as e:
             skipped[name] = e.ja if lang == "ja" else e.en
     order = {n: i for i, n in enumerate(ANALYZERS)}
-    findings.sort(key=lambda x: (severity_rank(x.severity), order[x.analyzer], -x.minutes_per_day, x.title))
+    findings.sort(key=lambda x: (severity_rank(x.severity), order[x.analyzer], -x.minutes_per_day, x.key))
+    _unique_keys(findings)
     return Analysis(flow=flow, graph=graph, workload=load, findings=findings, skipped=skipped, lang=lang)
+
+
+def _unique_keys(findings: list[Finding]) -> None:
+    """Keys name subjects; should two findings share one, number the later ones so keys stay unique."""
+    seen: dict[str, int] = {}
+    for f in findings:
+        n = seen.get(f.key, 0) + 1
+        seen[f.key] = n
+        if n > 1:
+            f.key = f"{f.key}#{n}"
 
 
 def analyze(flow: Flow, *, only: list[str] | None = None, lang: str | None = None) -> list[Finding]:
