@@ -18,7 +18,7 @@ from click.testing import Result
 
 import flowmap
 
-from .conftest import MODELS, ROOT
+from .conftest import FLOW_MODELS, MODELS, ROOT
 from .test_html import ARTIFACTS, browser  # noqa: F401 (the Chromium fixture)
 
 Run = Callable[..., Result]
@@ -43,7 +43,7 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <body><div id="canvas"></div></body></html>"""
 
 
-@pytest.mark.parametrize("model", sorted(p.name for p in MODELS.glob("*.yaml")))
+@pytest.mark.parametrize("model", FLOW_MODELS)
 def test_exported_bpmn_in_bpmn_js(model: str, cli: Run, tmp_path: Path, browser: Any) -> None:  # noqa: F811
     dist = _viewer()
     out = tmp_path / (Path(model).stem + ".bpmn")
