@@ -22,7 +22,7 @@ XSD = BPMN_DIR / "xsd" / "BPMN20.xsd"
 PARALLEL = """flowmap: 1
 name: 並行出荷
 language: ja
-settings: {orders_per_day: 40}
+settings: {orders_per_day: 40, start: 2026-01-05, closed: [2026-01-12], holidays: JP, milestones: "注文→出荷: C1-O2"}
 lanes: [{name: お客様, kind: customer}, {name: 物流, kind: operator}, {name: 経理, kind: operator}]
 owners:
 - {name: 物流チーム, lane: 物流, kind: team, headcount: 2}

@@ -19,6 +19,8 @@ defusedxml's SAX parser: no DTD entities, no external entities, no network acces
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import xml.sax
 import xml.sax.handler
@@ -353,6 +355,12 @@ def _version() -> str:
         return "0"
 
 
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    raise TypeError(type(obj).__name__)
+
+
 def _route(a: _Node, b: _Node) -> list[tuple[float, float]]:
     """Orthogonal waypoints from a's right side to b's left side (loops go round below)."""
     if b.x >= a.x + a.w:
@@ -370,19 +378,11 @@ def _route(a: _Node, b: _Node) -> list[tuple[float, float]]:
 
 
 def _flow_ext(flow: Flow) -> str:
-    st = flow.settings
-    settings: dict[str, Any] = {
-        "orders_per_day": _n(st.orders_per_day), "days": st.days, "seed": st.seed,
-        "replications": st.replications, "currency": st.currency, "holidays": st.holidays,
-        "overload": _n(st.overload), "underload": _n(st.underload), "scatter_tools": st.scatter_tools,
-        "automation_minutes": _n(st.automation_minutes),
-    }
-    if st.start is not None:
-        settings["start"] = st.start.isoformat()
-    if st.closed:
-        settings["closed"] = ", ".join(d.isoformat() for d in st.closed)
-    if st.hourly_profile:
-        settings["hourly_profile"] = ", ".join(_n(x) for x in st.hourly_profile)
+    from .modelfile import flow_to_dict
+
+    # the settings exactly as the model file writes them, each value as JSON (read back by the same code)
+    settings = {k: json.dumps(v, ensure_ascii=False, default=_json_default)
+                for k, v in flow_to_dict(flow)["settings"].items()}
     children = [_ext("setting", {"key": k, "value": v}) for k, v in settings.items()]
     children += [_ext("lane", {"name": la.name, "kind": la.kind}) for la in flow.lanes]
     for o in flow.owners:
@@ -901,7 +901,11 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         if fm_flow.attrs.get("language"):
             settings.append(("language", fm_flow.attrs["language"], loc, loc))
         for c in fm_flow.find(FM_NS, "setting"):
-            settings.append((c.attrs.get("key", ""), c.attrs.get("value", ""), f"{name}:{c.line}", f"{name}:{c.line}"))
+            try:
+                value: Any = json.loads(c.attrs.get("value", ""))
+            except ValueError:
+                value = c.attrs.get("value", "")
+            settings.append((c.attrs.get("key", ""), value, f"{name}:{c.line}", f"{name}:{c.line}"))
         lanes_given = [Lane(name=c.attrs.get("name", ""), kind="customer" if c.attrs.get("kind") == "customer" else "operator")
                        for c in fm_flow.find(FM_NS, "lane")]
         owners = [Row(f"{name}:{c.line}", {k: v for k, v in c.attrs.items() if not k.startswith("{")})
