@@ -6,7 +6,7 @@ import unicodedata
 from collections import defaultdict
 
 from .errors import Problem
-from .model import END, END_WORDS, Edge, Flow, _hint
+from .model import END, END_WORDS, Edge, Flow, _hint, parallel_structure
 
 __all__ = ["check_flow"]
 
@@ -129,12 +129,31 @@ def _check_edges(c: _Check) -> None:
         if not 0 < e.probability <= 1 + 1e-9:
             c.add(where, f"probability {e.probability:g} of {_short(e.source)}→{_short(e.target)} must be above 0 and at most 1",
                   f"{_short(e.source)}→{_short(e.target)} の確率 {e.probability:g} は 0 より大きく 1 以下にしてください")
+    steps_by_id = flow.step_map()
     for src, edges in by_source.items():
+        if src in steps_by_id and steps_by_id[src].fork:
+            continue  # checked by parallel_structure
         total = sum(e.probability for e in edges)
         if not abs(total - 1) <= 0.001:
             c.add(flow.loc("step", src, "next"),
                   f"probabilities of the next steps of {_short(src)} sum to {total:.3g}, not 1",
                   f"{_short(src)} の次工程の確率の合計が {total:.3g} で、1 になっていません")
+
+
+def _check_milestones(c: _Check) -> None:
+    flow = c.flow
+    ids = {s.id for s in flow.steps}
+    seen: set[str] = set()
+    for m in flow.settings.milestones:
+        where = flow.loc("setting", "milestones", m.name)
+        if m.name in seen:
+            c.add(where, f"milestone segment {_short(m.name)!r} is named twice", f"区間「{_short(m.name)}」が重複しています")
+        seen.add(m.name)
+        for sid in (m.start, m.end):
+            if sid not in ids:
+                en, ja = _hint(sid, list(ids))
+                c.add(where, f"milestone segment {_short(m.name)!r}: step {_short(sid)!r} does not exist{en}",
+                      f"区間「{_short(m.name)}」: 工程「{_short(sid)}」が存在しません{ja}")
 
 
 def _check_reachable(c: _Check) -> None:
@@ -169,9 +188,12 @@ def check_flow(flow: Flow) -> list[Problem]:
     _check_steps(c)
     _check_owners_and_tools(c)
     _check_references(c)
+    _check_milestones(c)
     _check_edges(c)
     if not c.problems:
         _check_reachable(c)
+    if not c.problems:
+        c.problems += parallel_structure(flow).problems
     if not c.problems:
         c.problems += limits.flow_problems(flow)
     return c.problems

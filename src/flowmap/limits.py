@@ -3,7 +3,7 @@
 A file from the wrong place must not make flowmap run for hours or fill the
 memory: ``orders_per_day: 1e30``, ``replications: 10**9``, ``--days 100000``,
 a batch every 0.0001 minutes, ``--workers 200`` on a two-core machine, or a
-loop of steps that take no time.  Each limit is a named constant; the checks
+loop that a case would go round millions of times (at one instant when its steps take no time).  Each limit is a named constant; the checks
 return :class:`~flowmap.errors.Problem` lists (located, English and Japanese)
 so that :func:`flowmap.model.check_flow` (settings and steps of a flow) and the
 callers of the simulation (command-line overrides) report them the same way.
@@ -34,10 +34,12 @@ __all__ = [
     "MAX_DAYS",
     "MAX_ORDERS_PER_DAY",
     "MAX_REPLICATIONS",
+    "MAX_VISITS_PER_CASE",
     "MIN_BATCH_INTERVAL_MINUTES",
     "flow_problems",
     "max_workers",
     "run_problems",
+    "visit_problems",
 ]
 
 MAX_DAYS = 3660
@@ -50,6 +52,8 @@ MAX_REPLICATIONS = 1000
 """Most independent replications of one run."""
 MIN_BATCH_INTERVAL_MINUTES = 1.0
 """Shortest interval between two runs of a batch step."""
+MAX_VISITS_PER_CASE = 1000
+"""Most times a case may pass one step on average (loops that are almost never left)."""
 
 
 def max_workers() -> int:
@@ -110,27 +114,25 @@ def flow_problems(flow: Flow) -> list[Problem]:
                                f"{MIN_BATCH_INTERVAL_MINUTES:g} minute (use auto mode for continuous work)",
                                f"バッチ工程 {s.id} の間隔 {b.interval_minutes:g} 分は短すぎます（最短 "
                                f"{MIN_BATCH_INTERVAL_MINUTES:g} 分。連続処理なら自動にしてください）"))
-    out += _zero_time_loops(flow)
     return out
 
 
-def _zero_time_loops(flow: Flow) -> list[Problem]:
-    """Loops whose steps all take no time: a case could go round them endlessly at one instant."""
-    import networkx as nx
-
+def visit_problems(flow: Flow, visits: Mapping[str, float]) -> list[Problem]:
+    """Loops a case would go round so often that no run ends: a step visited more than
+    :data:`MAX_VISITS_PER_CASE` times per case on average (``visits`` as :class:`~flowmap.graph.FlowGraph`
+    computes them). A loop whose steps all take no time is named as such: a case would circle at one instant."""
     steps = flow.step_map()
-    pos = {s.id: i for i, s in enumerate(flow.steps)}
-    g = nx.DiGraph()
-    g.add_edges_from((e.source, e.target) for e in flow.edges if e.source in steps and e.target in steps)
-    out = []
-    for comp in nx.strongly_connected_components(g):
-        nodes = sorted(comp, key=pos.__getitem__)
-        cyclic = len(nodes) > 1 or g.has_edge(nodes[0], nodes[0])
-        zero = cyclic and all(steps[n].duration.mean == 0 and steps[n].mode != "batch" for n in nodes)
-        # a loop with no way out is the graph's "never reach an end" problem, not this one
-        if zero and any(e.source in comp and e.target not in comp for e in flow.edges):
-            loop = " → ".join(nodes[:8]) + (" …" if len(nodes) > 8 else "")
-            out.append(Problem(flow.loc("step", nodes[0], "duration"),
-                               f"the loop {loop} takes no time: give one of its steps a duration",
-                               f"ループ {loop} の所要時間がすべて 0 です。いずれかの工程に所要時間を入れてください"))
-    return out
+    worst = max(visits.items(), key=lambda kv: kv[1], default=("", 0.0))
+    if worst[1] <= MAX_VISITS_PER_CASE:
+        return []
+    sid, n = worst
+    looping = [k for k, v in visits.items() if v > MAX_VISITS_PER_CASE]
+    zero = all(steps[k].duration.mean == 0 and steps[k].mode != "batch" for k in looping if k in steps)
+    shown = ", ".join(looping[:8]) + (" …" if len(looping) > 8 else "")
+    why_en = " and its steps take no time" if zero else ""
+    why_ja = "しかも所要時間がすべて 0 で、" if zero else ""
+    return [Problem(flow.loc("step", sid, "next"),
+                    f"a case goes round the loop through {shown} {n:,.0f} times on average{why_en}; "
+                    f"at most {MAX_VISITS_PER_CASE:,} passes can be simulated: give the loop a likelier way out",
+                    f"{shown} を通るループを 1 件あたり平均 {n:,.0f} 回まわります。{why_ja}"
+                    f"シミュレーションできるのは {MAX_VISITS_PER_CASE:,} 回までです。ループを抜ける確率を上げてください")]

@@ -46,6 +46,11 @@ def norm_key(value: object) -> str:
     return _SPACE.sub("", s).lower()
 
 
+def name_key(value: object) -> str:
+    """A step name or id for matching: NFKC, case and spaces ignored (remarks in brackets kept)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)).strip()).lower()
+
+
 def short(value: object, limit: int = 80) -> str:
     """A value as text for a message: at most ``limit`` characters, control characters shown as escapes."""
     text = as_text(value)

@@ -9,7 +9,7 @@ from ._base import (
     MAX_NEXT_TARGETS,
     ParseError,
     as_text,
-    norm_key,
+    name_key,
     short,
 )
 
@@ -68,7 +68,7 @@ def _next_parts(text: str, names: frozenset[str] | set[str]) -> list[str]:
         for j in range(i + 1, min(len(words), i + 8)):
             joined += seps[j - 1] + words[j]
             head = _probability(joined)
-            if norm_key(head[0] if head else joined) in names:
+            if name_key(head[0] if head else joined) in names:
                 best = j
         out.append("".join(w + (seps[k] if k < best else "") for k, w in enumerate(words[i:best + 1], start=i)))
         i = best + 1
@@ -78,7 +78,7 @@ def _next_parts(text: str, names: frozenset[str] | set[str]) -> list[str]:
 def parse_next(value: object, names: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, float | None]]:
     """Targets of a ``next`` cell, each with its probability if given.
 
-    ``names`` are the known step names and ids (as :func:`norm_key` gives them): a name that
+    ``names`` are the known step names and ids (as :func:`name_key` gives them): a name that
     contains a list separator (``・``, ``/``) is matched whole before the cell is split.
     """
     if isinstance(value, (list, tuple)):
@@ -86,7 +86,7 @@ def parse_next(value: object, names: frozenset[str] | set[str] = frozenset()) ->
     else:
         text = as_text(value)
         whole = _probability(unicodedata.normalize("NFKC", text))
-        parts = [text] if norm_key(whole[0] if whole else text) in names else _next_parts(text, names)
+        parts = [text] if name_key(whole[0] if whole else text) in names else _next_parts(text, names)
     if len(parts) > MAX_NEXT_TARGETS:
         raise ParseError(f"the next cell names {len(parts)} steps, more than {MAX_NEXT_TARGETS}",
                          f"次工程に {len(parts)} 個の工程があり、上限 {MAX_NEXT_TARGETS} を超えています")

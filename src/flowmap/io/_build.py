@@ -35,6 +35,7 @@ from ..cells import (
 from ..errors import InputError, Problem
 from ..model import Duration, Flow, Lane, Owner, Step, Tool, check_flow
 from ._edges import read_edges
+from ._parallel import parse_join
 from ._rows import Ctx, Row
 from ._schema import (
     CATEGORY_WORDS,
@@ -208,7 +209,8 @@ def _read_step(row: Row, sid: str, lanes: dict[str, Lane], default_lane: str, ct
     ctx.step_tools.extend(t for t in tools if t not in ctx.tool_names and t not in ctx.step_tools)
     mode, batch = _step_mode(row, split_list(row.values.get("owner")), customer, ctx)
     volume = ctx.parse(row, "volume", parse_number, what_en="volume", what_ja="件数") if row.has("volume") else None
-    return Step(
+    join: Literal["any", "all"] = (ctx.parse(row, "join", parse_join) or "any") if row.has("join") else "any"
+    return Step(join=join,
         id=sid, name=row.text("name"), lane=lane, owners=_step_owners(row, sid, lane, customer, mode, ctx),
         tools=tools, mode=mode, duration=_step_duration(row, sid, ctx), batch=batch,
         reads=split_list(row.values.get("reads")), writes=split_list(row.values.get("writes")),
@@ -287,7 +289,7 @@ def build_flow(
     """A checked Flow from the rows of a reader, or InputError with every problem.
 
     ``notes`` are things the user should know that are not errors (hidden sheets, guessed
-    categories); they and the warnings of ``allow_missing`` end up in ``flow.notices``.
+    categories); they and the warnings of ``allow_missing`` end up in ``flow.notes``.
     """
     ctx = Ctx(allow_missing=allow_missing, problems=list(problems or []), have_owner_sheet=owners is not None)
     settings_obj, meta, setting_locs, setting_problems = read_settings(settings)
@@ -308,7 +310,8 @@ def build_flow(
     found = ctx.problems + [p for p in check_flow(flow) if p not in ctx.problems]
     if found:
         raise InputError(_unique(found))
-    flow.add_notices([*(notes or []), *ctx.warnings, *_guess_notes(all_tools, ctx, source)])
+    for note in [*(notes or []), *ctx.warnings, *_guess_notes(all_tools, ctx, source)]:
+        flow.add_note(note)
     return flow
 
 

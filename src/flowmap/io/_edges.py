@@ -1,15 +1,16 @@
 """The ``next`` cells: targets resolved to step ids (or END), probabilities shared out, edges built.
 
-A ``next`` cell is split on list separators, but a step name that contains one (``梱包・発送``)
-is matched whole first; names are matched after :func:`~flowmap.cells.norm_key`.
+A ``next`` cell is a fork (``S5 & S6``, :mod:`._parallel`) or a choice split on list separators, but a step name that contains one (``梱包・発送``)
+is matched whole first; names are matched after :func:`~flowmap.cells.name_key`.
 """
 
 from __future__ import annotations
 
 import itertools
 
-from ..cells import norm_key, parse_next
+from ..cells import name_key, norm_key, parse_next
 from ..model import END, Edge, Step
+from ._parallel import parse_fork
 from ._rows import Ctx, Row
 from ._schema import END_WORDS
 
@@ -20,10 +21,9 @@ def _resolve(target: str, ids: set[str], by_name: dict[str, list[str]], row: Row
     """A ``next`` target as a step id (or END); None when it is ambiguous (reported)."""
     if target in ids:
         return target
-    key = norm_key(target)
-    if key in END_WORDS:
+    if norm_key(target) in END_WORDS:
         return END
-    named = by_name.get(key, [])
+    named = by_name.get(name_key(target), [])
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
@@ -34,10 +34,24 @@ def _resolve(target: str, ids: set[str], by_name: dict[str, list[str]], row: Row
     return target  # unknown: check_flow reports it with a suggestion
 
 
-def _step_edges(sid: str, row: Row, names: set[str], ids: set[str], by_name: dict[str, list[str]],
+def _targets(step: Step, row: Row, names: set[str], ctx: Ctx) -> list[tuple[str, float | None]]:
+    """The targets of a ``next`` cell: a fork (``S5 & S6``: every branch, probability 1, the step
+    marked ``fork``) or a choice; a whole step name that holds ``&`` or a separator is one target."""
+    whole = row.text("next")
+    if whole and name_key(whole) in names:
+        return [(whole, None)]
+    fork = ctx.parse(row, "next", parse_fork) if "next" in row.values else None
+    if fork:
+        step.fork = True
+        return [(t, 1.0) for t in fork]
+    return ctx.parse(row, "next", parse_next, names) or []
+
+
+def _step_edges(step: Step, row: Row, names: set[str], ids: set[str], by_name: dict[str, list[str]],
                 ctx: Ctx) -> list[Edge]:
     """The edges of one ``next`` cell; targets left without a probability share the rest equally."""
-    targets = ctx.parse(row, "next", parse_next, names) or []
+    sid = step.id
+    targets = _targets(step, row, names, ctx)
     resolved = [(tid, p) for tid, p in ((_resolve(t, ids, by_name, row, ctx), p) for t, p in targets) if tid is not None]
     given = sum(p for _, p in resolved if p is not None)
     free = [t for t, p in resolved if p is None]
@@ -57,9 +71,9 @@ def read_edges(steps: list[Step], rows: list[Row], has_next: bool, ctx: Ctx) -> 
     ids = {s.id for s in steps}
     by_name: dict[str, list[str]] = {}
     for s in steps:
-        by_name.setdefault(norm_key(s.name), []).append(s.id)
-    names = set(by_name) | {norm_key(i) for i in ids}
+        by_name.setdefault(name_key(s.name), []).append(s.id)
+    names = set(by_name) | {name_key(i) for i in ids}
     edges: list[Edge] = []
     for step, row in zip(steps, rows, strict=True):
-        edges += _step_edges(step.id, row, names, ids, by_name, ctx)
+        edges += _step_edges(step, row, names, ids, by_name, ctx)
     return edges

@@ -79,6 +79,15 @@ def _language(value: Any, key: str, label: str) -> str:
     return v
 
 
+def _milestones(value: Any, key: str, label: str) -> Any:
+    from ..milestones import MilestoneError, parse_milestones
+
+    try:
+        return parse_milestones(value)
+    except MilestoneError as e:
+        raise _Bad(e.en, e.ja) from None
+
+
 def _text(value: Any, key: str, label: str) -> str:
     return clean(value)
 
@@ -90,6 +99,7 @@ _PARSERS: dict[str, Callable[[Any, str, str], Any]] = {
     "hourly_profile": _profile,
     "holidays": _holidays,
     "language": _language,
+    "milestones": _milestones,
     "name": _text,
 }
 _META = ("name", "language")

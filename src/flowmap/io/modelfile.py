@@ -17,13 +17,14 @@ from ..cells import as_text, decimal_text
 from ..errors import InputError, Problem
 from ..model import END, Edge, Flow, Lane, Owner, Step, Tool, days_text
 from ._build import Row, build_flow, is_japanese
+from ._parallel import FORK_SEPARATOR
 from ._yaml import LineDict, LineList, load_document
 
 __all__ = ["FORMAT_VERSION", "dump_json", "dump_yaml", "flow_to_dict", "read_model"]
 
 FORMAT_VERSION = 1
 
-STEP_KEYS = ("id", "name", "lane", "owner", "tools", "mode", "duration", "batch", "next", "reads", "writes",
+STEP_KEYS = ("id", "name", "lane", "owner", "tools", "mode", "duration", "batch", "next", "join", "reads", "writes",
              "stage", "touchpoint", "emotion", "pain", "volume", "note", "extra")
 OWNER_KEYS = ("name", "lane", "kind", "headcount", "hours", "days", "cost")
 TOOL_KEYS = ("name", "category", "delay")
@@ -149,6 +150,10 @@ def _settings_dict(flow: Flow) -> dict[str, Any]:
         settings["closed"] = list(st.closed)
     if st.hourly_profile:
         settings["hourly_profile"] = list(st.hourly_profile)
+    if st.milestones:
+        from ..milestones import milestones_value
+
+        settings["milestones"] = milestones_value(st.milestones)
     settings.update(overload=st.overload, underload=st.underload, scatter_tools=st.scatter_tools,
                     automation_minutes=st.automation_minutes)
     return settings
@@ -177,9 +182,11 @@ def _tool_dict(t: Tool) -> dict[str, Any]:
     return td
 
 
-def _next_value(es: list[Edge]) -> Any:
+def _next_value(s: Step, es: list[Edge]) -> Any:
     if not es:
         return END
+    if s.fork:
+        return FORK_SEPARATOR.join(e.target for e in es)
     if len(es) == 1 and es[0].probability == 1:
         return es[0].target
     return {e.target: e.probability for e in es}
@@ -195,7 +202,9 @@ def _step_dict(s: Step, es: list[Edge]) -> dict[str, Any]:
     sd["duration"] = _duration_value(s.duration.text())
     if s.batch is not None:
         sd["batch"] = s.batch.text("en")
-    sd["next"] = _next_value(es)
+    sd["next"] = _next_value(s, es)
+    if s.join == "all":
+        sd["join"] = "all"
     for key in ("reads", "writes"):
         if getattr(s, key):
             sd[key] = list(getattr(s, key))

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .._atomic import atomic_path
 from ..cells import decimal_text
 from ..model import END, Edge, Flow, Step, days_text
+from ._parallel import FORK_SEPARATOR
 from ._schema import CATEGORY_JA, COLUMNS, KIND_JA, MODE_JA, NO_OWNER, SETTINGS_KEYS, header
 from .safecells import append_row
 
@@ -100,10 +101,12 @@ def _width(lang: str) -> float:
     return 1.3 if lang == "ja" else 1.0
 
 
-def _next_text(flow: Flow, step_id: str, edges: list[Edge], ja: str | bool) -> str:
-    """The next cell: targets, with probabilities in plain decimals the reader reads back."""
+def _next_text(s: Step, edges: list[Edge], ja: bool) -> str:
+    """The next cell: a fork (``S5 & S6``) or targets with probabilities in plain decimals the reader reads back."""
     if not edges:
         return "終了" if ja else END
+    if s.fork:
+        return FORK_SEPARATOR.join(e.target for e in edges)
     text = ", ".join(e.target if e.probability == 1 else f"{e.target}:{decimal_text(e.probability)}" for e in edges)
     return text.replace(END, "終了") if ja else text
 
@@ -114,7 +117,8 @@ def _step_values(flow: Flow, s: Step, edges: list[Edge], lang: str) -> dict[str,
     nobody = not s.owners and s.mode == "manual" and s.lane not in flow.customer_lanes()
     return {
         "id": s.id, "name": s.name, "lane": s.lane, "owner": NO_OWNER if nobody else _join(s.owners), "tools": _join(s.tools),
-        "mode": MODE_JA[s.mode] if ja else s.mode, "duration": dur, "next": _next_text(flow, s.id, edges, ja),
+        "mode": MODE_JA[s.mode] if ja else s.mode, "duration": dur, "next": _next_text(s, edges, ja),
+        "join": ("すべて" if ja else "all") if s.join == "all" else None,
         "reads": _join(s.reads), "writes": _join(s.writes), "stage": s.stage, "touchpoint": s.touchpoint,
         "emotion": s.emotion, "pain": s.pain or None, "batch": s.batch.text(lang) if s.batch else None,
         "volume": _num(s.volume) if s.volume is not None else None, "note": s.note or None,
@@ -199,6 +203,10 @@ def _settings_rows(flow: Flow, blank: bool) -> list[tuple[str, Any]]:
         rows.append(("closed", ", ".join(d.isoformat() for d in st.closed)))
     if st.hourly_profile:
         rows.append(("hourly_profile", ", ".join(decimal_text(w) for w in st.hourly_profile)))
+    if st.milestones:
+        from ..milestones import milestones_text
+
+        rows.append(("milestones", milestones_text(st.milestones)))
     rows += [("overload", _num(st.overload)), ("underload", _num(st.underload)),
              ("scatter_tools", st.scatter_tools), ("automation_minutes", _num(st.automation_minutes))]
     return rows
