@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .._text import ParseError, parse_duration, parse_hours, parse_schedule
+from ..cells import ParseError, parse_duration, parse_hours, parse_schedule
 from ..errors import InputError, Problem, UsageError
 from ..model import Duration, Flow, Schedule, WorkHours, suggest
 
