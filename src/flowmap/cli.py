@@ -8,15 +8,17 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from ._lang import env_lang, pick, t
 from .errors import FlowmapError, InputError, UsageError
-from .graph import FlowGraph
-from .model import Flow
+
+if TYPE_CHECKING:  # imported by the commands that need them: --version and --help stay fast
+    from .graph import FlowGraph
+    from .model import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -98,6 +100,8 @@ def template(out: str, example: bool, lang: str | None) -> None:
         flow = read_model(Path(__file__).parent / "models" / name)
         write_workbook(flow, out, lang)
     else:
+        from .model import Flow
+
         blank = Flow(name="flow", language=lang)  # type: ignore[arg-type]
         write_workbook(blank, out, lang, blank=True)
     click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
