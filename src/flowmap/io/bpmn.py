@@ -524,7 +524,7 @@ class _Graph:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_bpmn(path: str | Path) -> Flow:
+def read_bpmn(path: str | Path, *, allow_missing: bool = False) -> Flow:
     """Read a BPMN 2.0 file into a validated :class:`Flow`; what was assumed is in ``flow.notes``."""
     p = Path(path)
     name = str(path)
@@ -594,7 +594,7 @@ def read_bpmn(path: str | Path) -> Flow:
         _collect(pr, g, default_lane, note, problem)
     if not g.nodes:
         raise InputError([Problem(f"{name}:{root.line}", "the process has no tasks or events", "プロセスにタスクもイベントもありません")])
-    return _to_flow(g, p, name, fm_flow, note, problem)
+    return _to_flow(g, p, name, fm_flow, note, problem, allow_missing)
 
 
 def _collect(container: _El, g: _Graph, default_lane: str, note: Any, problem: Any) -> None:
@@ -652,7 +652,8 @@ def _iso_minutes(text: str) -> float | None:
     return d * 1440 + h * 60 + mi + s / 60
 
 
-def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, problem: Any) -> Flow:
+def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, problem: Any,
+             allow_missing: bool) -> Flow:
     nodes = g.nodes
     steps = [nid for nid, el in nodes.items() if el.tag in _ACTIVITIES]
     fm_steps = {nid: _fm(nodes[nid], "step") for nid in steps}
@@ -861,10 +862,10 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
                 row.values["emotion"] = int(float(a["emotion"]))
             if a.get("volume"):
                 row.values["volume"] = float(a["volume"])
-            row.values["owner"] = [c.text for c in fm.find(FM_NS, "owner")]
-            row.values["tools"] = [c.text for c in fm.find(FM_NS, "tool")]
-            row.values["reads"] = [c.text for c in fm.find(FM_NS, "reads")]
-            row.values["writes"] = [c.text for c in fm.find(FM_NS, "writes")]
+            for key, tag in (("owner", "owner"), ("tools", "tool"), ("reads", "reads"), ("writes", "writes")):
+                items = [c.text for c in fm.find(FM_NS, tag)]
+                if items:  # an empty list would read as a blank cell
+                    row.values[key] = items
             row.extra = {c.attrs.get("key", ""): c.attrs.get("value", "") for c in fm.find(FM_NS, "extra")}
         else:
             if nid in synthetic:
@@ -934,7 +935,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         raise InputError(g.problems)
     japanese = is_japanese(str(r.values.get("name", "")) for r in rows[:50])
     flow = build_flow(source=name, name=flow_name, steps=rows, owners=owners, tools=tools, settings=settings,
-                      has_next=True, japanese=japanese, lanes_given=lanes_given)
+                      has_next=True, japanese=japanese, lanes_given=lanes_given, allow_missing=allow_missing)
     for n in dict.fromkeys(g.notes):
         flow.add_note(n)
     return flow
