@@ -298,11 +298,15 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
             replications: int | None, seed: int | None, workers: int, start: Any, no_sim: bool, fmt: str, out: str | None,
             lang: str | None) -> None:
     """As-is vs to-be: BEFORE AFTER, or FLOW --scenario CHANGE.yaml."""
-    from .compare import compare as run, load_pair
+    from .compare import compare as run
+    from .compare import load_pair
     from .render import compare as r
 
     if fmt in ("xlsx", "html") and not out:
         raise UsageError.one(f"--format {fmt} needs -o FILE.{fmt}", f"--format {fmt} には -o ファイル.{fmt} が必要です", "--format")
+    if out and fmt in ("xlsx", "html") and Path(out).suffix.lower() not in ((".xlsx",) if fmt == "xlsx" else (".html", ".htm")):
+        raise UsageError.one(f"--format {fmt} writes a .{fmt} file, not {Path(out).suffix or 'a file without suffix'}",
+                             f"--format {fmt} の出力は .{fmt} ファイルにしてください（{Path(out).suffix or '拡張子なし'}）", out)
     b, a = load_pair(before, after, scenario)
     lang = pick(lang, b.language)
     c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,

@@ -505,12 +505,12 @@ class SimComparison:
     owners: list[OwnerSide]
     segments: list[SegmentPair]
 
-    def lead_values(self, which: str) -> list[float]:
-        """Every completed case's lead time (minutes), all replications: for charts."""
+    def lead_counts(self, which: str) -> list[tuple[float, int]]:
+        """(lead time in minutes, cases) of every completed case, all replications: for charts."""
         sim = self.before if which == "before" else self.after
-        out: list[float] = []
+        out: list[tuple[float, int]] = []
         for r in sim.replications:
-            out.extend(_lead_list(r))
+            out.extend(_lead_counts(r))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -551,11 +551,11 @@ def _ci(ci: Any) -> list[float] | None:
     return [round(float(x), 3) for x in ci] if ci else None
 
 
-def _lead_list(rep: Any) -> list[float]:
+def _lead_counts(rep: Any) -> list[tuple[float, int]]:
     hist = getattr(rep, "lead_histogram", None)
     if hist is not None and not isinstance(hist, list):
-        return [v for v, c in hist.values() for _ in range(c)]
-    return list(getattr(rep, "lead_times", []))
+        return [(float(v), int(n)) for v, n in hist.values()]
+    return [(float(v), 1) for v in getattr(rep, "lead_times", [])]
 
 
 def _simulate_pair(before: Flow, after: Flow, match: dict[str, str], *, days: float | None, orders_per_day: float | None,

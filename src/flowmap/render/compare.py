@@ -251,9 +251,9 @@ def to_text(c: Comparison, *, width: int = 110, color: bool = False) -> str:
                       signed_duration(sim.lead_p50[1] - sim.lead_p50[0], lang))
         table.add_row("p90", duration_text(sim.lead_p90[0], lang), duration_text(sim.lead_p90[1], lang),
                       signed_duration(sim.lead_p90[1] - sim.lead_p90[0], lang))
-        for s in sim.segments:
-            table.add_row(f"{s.name}", duration_text(s.before["mean"], lang), duration_text(s.after["mean"], lang),
-                          signed_duration(s.difference, lang))
+        for seg in sim.segments:
+            table.add_row(seg.name, duration_text(seg.before["mean"], lang), duration_text(seg.after["mean"], lang),
+                          signed_duration(seg.difference, lang))
         con.print(table)
         changed_waits = [s for s in sim.steps if (s.before_wait or 0) >= 1 or (s.after_wait or 0) >= 1]
         changed_waits.sort(key=lambda s: -abs((s.after_wait or 0) - (s.before_wait or 0)))
