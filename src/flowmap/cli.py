@@ -115,18 +115,20 @@ def validate(flow: str, lang: str | None) -> None:
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
                  f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools"
                  f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {len(f.tools)}）"))
+    for note in f.notes:  # what a reader assumed (e.g. equal shares of an unlabelled BPMN gateway)
+        click.echo(t(lang, "note: ", "注: ") + note.text(lang))
 
 
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .xlsx, .yaml or .json.")
+              help="Output file: .xlsx, .yaml, .json or .bpmn.")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Apply the changes of a scenario file (YAML) and write the changed flow.")
 @LANG_OPTION
 @boundary
 def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
-    """Convert FLOW between .xlsx, .yaml and .json (with --scenario: the flow with the scenario's changes)."""
+    """Convert FLOW between .xlsx, .yaml, .json and .bpmn (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
     f = _load(flow)
@@ -241,16 +243,22 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file.")
 @click.option("--events", type=click.Path(dir_okay=False), default=None,
               help="Write the event log (case_id,activity,resource,lane,start,end) of the first replication as CSV.")
+@click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
+              help="Also report the lead time from reaching step FROM to the end of step TO.")
 @LANG_OPTION
 @boundary
 def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: int | None, replications: int | None,
-             workers: int, start: Any, fmt: str, out: str | None, events: str | None, lang: str | None) -> None:
+             workers: int, start: Any, fmt: str, out: str | None, events: str | None, between: tuple[str, str] | None,
+             lang: str | None) -> None:
     """Run the flow in SimPy: lead time, waits per step, utilization per owner."""
-    from ._atomic import write_text
+    from contextlib import ExitStack
+
     from .render import simulation as r
     from .simulation import simulate as run
+    from .simulation import start_date
+    from .simulation.eventlog import csv_event_sink
 
-    f = _load(flow)
+    f, g = _load_graph(flow)
     lang = pick(lang, f.language)
     progress = None
     bar: Any = None
@@ -264,16 +272,17 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+    first_day = start_date(f, start.date() if start else None)
     try:
-        result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
-                     workers=workers, events=events is not None, start=start.date() if start else None, progress=progress)
+        with ExitStack() as stack:
+            sink = stack.enter_context(csv_event_sink(events, first_day)) if events else None
+            result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
+                         workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
     finally:
         if bar is not None:
             bar.stop()
     for line in r.overload_lines(result, lang):
         click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
-    if events:
-        write_text(events, r.events_csv(result))
     text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
     _write_or_echo(out, text, lang)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..capacity import capacity_from_load
 from ..errors import InputError, UsageError
 from ..graph import FlowGraph, build_graph
 from ..model import Flow, check_flow
@@ -39,6 +40,7 @@ class Analysis:
             "findings": [x.to_dict() for x in self.findings],
             "workload": [o.to_dict() for o in self.workload.owners],
             "workload_spread": self.workload.spread(),
+            "capacity": [c.to_dict() for c in capacity_from_load(self.flow, self.workload)],
             "skipped": [{"analyzer": k, "reason": v} for k, v in self.skipped.items()],
         }
 
