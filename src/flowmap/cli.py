@@ -298,14 +298,16 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
 @click.option("--seed", type=int, default=None, help="Random seed of both runs (default: BEFORE's).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Processes to spread replications over.")
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
+              help="Also compare the lead time between two steps (a segment), besides the flows' milestones.")
 @click.option("--no-sim", "no_sim", is_flag=True, help="Structure, findings and workload only; no simulation.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "xlsx", "html"]), default="text", show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx and html).")
 @LANG_OPTION
 @boundary
 def compare(before: str | None, after: str | None, scenario: str | None, days: float | None, orders_per_day: float | None,
-            replications: int | None, seed: int | None, workers: int, start: Any, no_sim: bool, fmt: str, out: str | None,
-            lang: str | None) -> None:
+            replications: int | None, seed: int | None, workers: int, start: Any, between: tuple[str, str] | None, no_sim: bool,
+            fmt: str, out: str | None, lang: str | None) -> None:
     """As-is vs to-be: BEFORE AFTER, or FLOW --scenario CHANGE.yaml."""
     from .compare import compare as run
     from .compare import load_pair
@@ -319,7 +321,7 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     b, a = load_pair(before, after, scenario)
     lang = pick(lang, b.language)
     c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,
-            seed=seed, workers=workers, start=start.date() if start else None)
+            seed=seed, workers=workers, start=start.date() if start else None, between=between)
     if fmt == "xlsx":
         assert out is not None
         r.write_xlsx(c, out)

@@ -559,7 +559,8 @@ def _lead_counts(rep: Any) -> list[tuple[float, int]]:
 
 
 def _simulate_pair(before: Flow, after: Flow, match: dict[str, str], *, days: float | None, orders_per_day: float | None,
-                   replications: int | None, seed: int | None, workers: int, start: dt.date | None) -> SimComparison:
+                   replications: int | None, seed: int | None, workers: int, start: dt.date | None,
+                   between: tuple[str, str] | None) -> SimComparison:
     from .simulation import next_monday, simulate
 
     st = before.settings
@@ -568,8 +569,9 @@ def _simulate_pair(before: Flow, after: Flow, match: dict[str, str], *, days: fl
     replications = st.replications if replications is None else replications
     start = start or st.start or next_monday()
     kw: dict[str, Any] = {"days": days, "seed": seed, "replications": replications, "workers": workers, "start": start}
-    sb = simulate(before, orders_per_day=orders_per_day, **kw)
-    sa = simulate(after, orders_per_day=orders_per_day, **kw)
+    sb = simulate(before, orders_per_day=orders_per_day, between=between, **kw)
+    after_between = (match.get(between[0], between[0]), match.get(between[1], between[1])) if between else None
+    sa = simulate(after, orders_per_day=orders_per_day, between=after_between, **kw)
     diff, ci = paired_difference([r.lead_time.mean for r in sb.replications], [r.lead_time.mean for r in sa.replications])
     back = {a: b for b, a in match.items()}
     wa = {s.step: s for s in sa.steps}
@@ -661,7 +663,7 @@ class Comparison:
 
 def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: bool = True, days: float | None = None,
             orders_per_day: float | None = None, replications: int | None = None, seed: int | None = None,
-            workers: int = 1, start: dt.date | None = None) -> Comparison:
+            workers: int = 1, start: dt.date | None = None, between: tuple[str, str] | None = None) -> Comparison:
     """Compare two validated flows (see the module docstring)."""
     lang = lang or before.language
     gb, ga = build_graph(before), build_graph(after)
@@ -671,7 +673,7 @@ def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: boo
     sim = None
     if simulate:
         sim = _simulate_pair(before, after, st.step_match, days=days, orders_per_day=orders_per_day,
-                             replications=replications, seed=seed, workers=workers, start=start)
+                             replications=replications, seed=seed, workers=workers, start=start, between=between)
     return Comparison(before=before, after=after, before_analysis=ab, after_analysis=aa, structure=st,
                       workload=workload_delta(ab, aa), findings=match_findings(ab.findings, aa.findings),
                       simulation=sim, lang=lang)
