@@ -104,3 +104,26 @@ def test_exported_bpmn_in_bpmn_js(model: str, cli: Run, tmp_path: Path, browser:
     missing = sorted(set(result["semantic"]) - set(result["drawn"]))
     assert missing == [], f"not drawn: {missing}"
     assert result["parallel"] == 2 * sum(1 for s in flow.steps if s.fork)
+
+
+def test_view_draws_parallel_branches(cli: Run, tmp_path: Path, browser: Any) -> None:  # noqa: F811
+    from .test_bpmn import PARALLEL
+    from .test_html import Page
+
+    src = tmp_path / "parallel.yaml"
+    src.write_text(PARALLEL, encoding="utf-8")
+    out = tmp_path / "parallel.html"
+    res = cli("view", src, "-o", out)
+    assert res.exit_code == 0, res.output
+    page = Page(browser, out)
+    try:
+        data = page.page.evaluate("() => JSON.parse(document.getElementById('flowmap-graph-data').textContent)")
+        labels = {n["id"]: n["label"] for n in data["nodes"]}
+        assert "⊕ 並行して分岐" in labels["C1"] and "⊕ 全分岐を待って合流" in labels["O2"]
+        branch = [e for e in data["edges"] if e["from"] == "C1"]
+        assert len(branch) == 2 and all(e["label"].startswith("∥") for e in branch)
+        assert page.canvas_ink() > 1000 and page.errors == [] and page.requests == []
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / "view_parallel.png"))
+    finally:
+        page.close()
