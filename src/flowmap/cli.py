@@ -147,7 +147,7 @@ def _with_config(f: Flow, config: str | None) -> Flow:
         return f
     import yaml
 
-    from ._text import ParseError, parse_number
+    from .cells import ParseError, parse_number
     from .errors import Problem
 
     try:
