@@ -24,6 +24,7 @@ from rich.text import Text
 from .._atomic import atomic_path
 from .._lang import t
 from ..compare import MONTH_DAYS, Comparison, FindingDelta, OwnerDelta
+from ..io.safecells import append_row
 from ._common import analyzer_label, join, pct, severity_label
 from .simulation import duration_text
 
@@ -365,14 +366,6 @@ def to_markdown(c: Comparison) -> str:
 
 # ------------------------------------------------------------------- xlsx
 
-def _text_row(ws: Worksheet, values: list[Any]) -> None:
-    """Append a row; every string is a string cell, never a formula (a title starting with '=' stays text)."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
 def _header(ws: Worksheet, widths: list[int]) -> None:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -393,29 +386,29 @@ def write_xlsx(c: Comparison, path: str | Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "概要" if ja else "Summary"
-    _text_row(ws, [t(lang, "item", "項目"), t(lang, "value", "内容")])
-    _text_row(ws, [t(lang, "before", "変更前"), c.before.name])
-    _text_row(ws, [t(lang, "after", "変更後"), c.after.name])
+    append_row(ws, [t(lang, "item", "項目"), t(lang, "value", "内容")])
+    append_row(ws, [t(lang, "before", "変更前"), c.before.name])
+    append_row(ws, [t(lang, "after", "変更後"), c.after.name])
     for line in summary_lines(c, lang):
         key, _, rest = line.strip().partition(": ")
-        _text_row(ws, [key, rest or line.strip()])
-    _text_row(ws, [t(lang, "freed minutes per day", "空く作業時間（分/日）"), round(c.freed_minutes, 1)])
-    _text_row(ws, [t(lang, f"money per month ({c.currency})", f"月額（{c.currency}）"), round(c.cost_per_month_saved)])
+        append_row(ws, [key, rest or line.strip()])
+    append_row(ws, [t(lang, "freed minutes per day", "空く作業時間（分/日）"), round(c.freed_minutes, 1)])
+    append_row(ws, [t(lang, f"money per month ({c.currency})", f"月額（{c.currency}）"), round(c.cost_per_month_saved)])
     sim = c.simulation
     if sim is not None:
-        _text_row(ws, [t(lang, "lead time mean before (min)", "リードタイム平均 前（分）"), round(sim.lead_mean.before, 1)])
-        _text_row(ws, [t(lang, "lead time mean after (min)", "リードタイム平均 後（分）"), round(sim.lead_mean.after, 1)])
-        _text_row(ws, [t(lang, "difference (min)", "差（分）"), round(sim.lead_mean.difference, 1)])
+        append_row(ws, [t(lang, "lead time mean before (min)", "リードタイム平均 前（分）"), round(sim.lead_mean.before, 1)])
+        append_row(ws, [t(lang, "lead time mean after (min)", "リードタイム平均 後（分）"), round(sim.lead_mean.after, 1)])
+        append_row(ws, [t(lang, "difference (min)", "差（分）"), round(sim.lead_mean.difference, 1)])
         if sim.lead_mean.ci95:
-            _text_row(ws, [t(lang, "difference 95% CI low (min)", "差の95%信頼区間 下限（分）"), round(sim.lead_mean.ci95[0], 1)])
-            _text_row(ws, [t(lang, "difference 95% CI high (min)", "差の95%信頼区間 上限（分）"), round(sim.lead_mean.ci95[1], 1)])
-        _text_row(ws, [t(lang, "simulation", "シミュレーション条件"),
+            append_row(ws, [t(lang, "difference 95% CI low (min)", "差の95%信頼区間 下限（分）"), round(sim.lead_mean.ci95[0], 1)])
+            append_row(ws, [t(lang, "difference 95% CI high (min)", "差の95%信頼区間 上限（分）"), round(sim.lead_mean.ci95[1], 1)])
+        append_row(ws, [t(lang, "simulation", "シミュレーション条件"),
                        t(lang, f"{sim.replications} paired replications × {sim.days:g} days, seed {sim.seed}",
                          f"{sim.days:g} 日間 × {sim.replications} 回（乱数シード {sim.seed}、共通乱数）")])
     _header(ws, [34, 110])
 
     wo = wb.create_sheet("担当者" if ja else "Owners")
-    _text_row(wo, [t(lang, "owner", "担当者"), t(lang, "lane", "レーン"), t(lang, "before min/day", "前 分/日"),
+    append_row(wo, [t(lang, "owner", "担当者"), t(lang, "lane", "レーン"), t(lang, "before min/day", "前 分/日"),
                    t(lang, "after min/day", "後 分/日"), t(lang, "freed min/day", "空く 分/日"),
                    t(lang, "utilization before", "稼働率 前"), t(lang, "utilization after", "稼働率 後"),
                    t(lang, "data entry before", "データ入力 前"), t(lang, "data entry after", "データ入力 後"),
@@ -425,7 +418,7 @@ def write_xlsx(c: Comparison, path: str | Path) -> None:
         note = t(lang, "no hourly cost: no money figure", "時給未設定のため金額なし") if o.cost_missing else (
             t(lang, "not in the after flow", "変更後のフローにいない") if not o.in_after else
             t(lang, "new in the after flow", "変更後に加わる") if not o.in_before else "")
-        _text_row(wo, [o.owner, o.lane, round(o.before_minutes, 1), round(o.after_minutes, 1), round(o.freed, 1),
+        append_row(wo, [o.owner, o.lane, round(o.before_minutes, 1), round(o.after_minutes, 1), round(o.freed, 1),
                        round(o.before_utilization, 3), round(o.after_utilization, 3), round(o.before_data_entry, 1),
                        round(o.after_data_entry, 1), o.before_cost if o.in_before else o.after_cost,
                        round(m) if m is not None else None, note])
@@ -436,7 +429,7 @@ def write_xlsx(c: Comparison, path: str | Path) -> None:
     _header(wo, [18, 10, 12, 12, 12, 12, 12, 14, 14, 10, 14, 30])
 
     wst = wb.create_sheet("工程" if ja else "Steps")
-    _text_row(wst, [t(lang, "step", "工程"), t(lang, "name", "工程名"), t(lang, "status", "状態"), t(lang, "changes", "変更点"),
+    append_row(wst, [t(lang, "step", "工程"), t(lang, "name", "工程名"), t(lang, "status", "状態"), t(lang, "changes", "変更点"),
                     t(lang, "wait before (min)", "待ち 前（分）"), t(lang, "wait after (min)", "待ち 後（分）")])
     st = c.structure
     waits = {s.step: s for s in sim.steps} if sim else {}
@@ -452,18 +445,18 @@ def write_xlsx(c: Comparison, path: str | Path) -> None:
             text = change_text(ch.changes, lang)
         else:
             status, text = t(lang, "unchanged", "変更なし"), ""
-        _text_row(wst, [s.id, s.name, status, text, _round(w.before_wait if w else None), _round(w.after_wait if w else None)])
+        append_row(wst, [s.id, s.name, status, text, _round(w.before_wait if w else None), _round(w.after_wait if w else None)])
     amap = c.after.step_map()
     for sid in st.steps_added:
         after_wait = next((x.after_wait for x in sim.steps if x.step == sid and x.before_wait is None), None) if sim else None
-        _text_row(wst, [sid, amap[sid].name, t(lang, "added", "追加"), "", None, _round(after_wait)])
+        append_row(wst, [sid, amap[sid].name, t(lang, "added", "追加"), "", None, _round(after_wait)])
     _header(wst, [8, 44, 10, 90, 12, 12])
 
     wf = wb.create_sheet("指摘" if ja else "Findings")
-    _text_row(wf, [t(lang, "status", "状態"), t(lang, "severity", "重要度"), t(lang, "kind", "分類"), t(lang, "finding", "指摘"),
+    append_row(wf, [t(lang, "status", "状態"), t(lang, "severity", "重要度"), t(lang, "kind", "分類"), t(lang, "finding", "指摘"),
                    t(lang, "before min/day", "前 分/日"), t(lang, "after min/day", "後 分/日"), "key"])
     for f in c.findings:
-        _text_row(wf, [t(lang, *STATUS[f.status]), severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f.title,
+        append_row(wf, [t(lang, *STATUS[f.status]), severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f.title,
                        _round(f.minutes_before), _round(f.minutes_after), f.key])
     _header(wf, [10, 8, 14, 60, 12, 12, 40])
     with atomic_path(path) as tmp:
