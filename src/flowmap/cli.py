@@ -138,18 +138,20 @@ def validate(flow: str, lang: str | None) -> None:
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
                  f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools"
                  f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {len(f.tools)}）"))
+    for note in f.notes:  # what a reader assumed (e.g. equal shares of an unlabelled BPMN gateway)
+        click.echo(t(lang, "note: ", "注: ") + note.text(lang))
 
 
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .xlsx, .yaml or .json.")
+              help="Output file: .xlsx, .yaml, .json or .bpmn.")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Apply the changes of a scenario file (YAML) and write the changed flow.")
 @LANG_OPTION
 @boundary
 def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
-    """Convert FLOW between .xlsx, .yaml and .json (with --scenario: the flow with the scenario's changes)."""
+    """Convert FLOW between .xlsx, .yaml, .json and .bpmn (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
     f = _load(flow)

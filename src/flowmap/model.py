@@ -300,6 +300,7 @@ class Flow(_Model):
 
     _source: str = PrivateAttr(default="")
     _locs: dict[tuple[str, str, str], str] = PrivateAttr(default_factory=dict)
+    _notes: list[Problem] = PrivateAttr(default_factory=list)
 
     # -- locations ---------------------------------------------------------
     def set_source(self, source: str) -> None:
@@ -312,6 +313,15 @@ class Flow(_Model):
     def add_locs(self, locs: dict[tuple[str, str, str], str]) -> None:
         """Record many locations at once: (kind, key, field) → place."""
         self._locs.update(locs)
+
+    def add_note(self, note: Problem) -> None:
+        """Record something a reader assumed (e.g. an equal share for an unlabelled BPMN branch)."""
+        self._notes.append(note)
+
+    @property
+    def notes(self) -> list[Problem]:
+        """What the reader assumed or left out, each with its place; ``validate`` lists them."""
+        return list(self._notes)
 
     def loc(self, kind: str, key: str, field: str = "") -> str:
         """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""
