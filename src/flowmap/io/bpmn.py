@@ -913,7 +913,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         tools = [Row(f"{name}:{c.line}", {k: v for k, v in c.attrs.items() if not k.startswith("{")})
                  for c in fm_flow.find(FM_NS, "tool")]
     else:
-        from .._text import norm_key
+        from ..cells import norm_key
         from ..model import Lane
         from ._schema import CUSTOMER_WORDS
 
