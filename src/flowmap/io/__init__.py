@@ -45,7 +45,7 @@ def load_flow(path: str | Path, *, allow_missing: bool = False) -> Flow:
     if suffix == ".bpmn":
         from .bpmn import read_bpmn
 
-        return read_bpmn(p)
+        return read_bpmn(p, allow_missing=allow_missing)
     if suffix in (".xlsx", ".xlsm", ".xls", ".csv", ".xlsb", ".ods") or not p.is_dir():
         if suffix not in (".xlsx", ".xlsm") and p.exists() and suffix in (".csv", ".ods", ".xlsb"):
             raise InputError([Problem(str(path), f"{suffix} files are not read; save the workbook as .xlsx",
