@@ -18,19 +18,6 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-<<<<<<< HEAD
-
-__version__ = "0.1.0"
-
-# Each public name is imported from its module on first use (PEP 562), so that
-# `flowmap --version`, `--help` and commands that need little do not pay for
-# pydantic, networkx, openpyxl and SimPy.
-_LAZY = {
-    "Analysis": "analyze", "Finding": "analyze", "run_analysis": "analyze",
-    "FlowmapError": "errors", "InputError": "errors", "Problem": "errors", "SimulationError": "errors",
-    "UsageError": "errors",
-    "FlowGraph": "graph", "build_graph": "graph",
-=======
 
 if TYPE_CHECKING:
     from .analyze import Analysis, Finding, run_analysis
@@ -59,48 +46,11 @@ _LAZY = {
     "FlowmapError": "errors", "InputError": "errors", "ParameterError": "errors", "Problem": "errors", "UsageError": "errors",
     "FlowGraph": "graph", "build_graph": "graph",
     "Loaded": "loading", "read": "loading",
->>>>>>> main
     "Duration": "model", "Edge": "model", "Flow": "model", "Lane": "model", "Owner": "model", "Schedule": "model",
     "Settings": "model", "Step": "model", "Tool": "model", "WorkHours": "model", "check_flow": "model",
     "SimulationResult": "simulation", "simulate": "simulation",
 }
 
-<<<<<<< HEAD
-if TYPE_CHECKING:
-    from .analyze import Analysis, Finding, run_analysis
-    from .errors import FlowmapError, InputError, Problem, SimulationError, UsageError
-    from .graph import FlowGraph, build_graph
-    from .model import (
-        Duration,
-        Edge,
-        Flow,
-        Lane,
-        Owner,
-        Schedule,
-        Settings,
-        Step,
-        Tool,
-        WorkHours,
-        check_flow,
-    )
-    from .simulation import SimulationResult, simulate
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'flowmap' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-=======
->>>>>>> main
 __all__ = [
     "Analysis",
     "Duration",
@@ -143,21 +93,11 @@ def __getattr__(name: str) -> Any:
 
 
 def load(path: str | Path) -> Flow:
-<<<<<<< HEAD
-    """Read a workbook (.xlsx) or model file (.yaml/.json) into a validated Flow."""
-    from .graph import build_graph
-    from .io import load_flow
-
-    flow = load_flow(path)
-    build_graph(flow)  # endless loops are input errors too
-    return flow
-=======
     """Read a workbook (.xlsx) or model file (.yaml/.json) into a validated Flow
     (its graph is built too, which rejects endless loops; :func:`read` keeps it)."""
     from .loading import read
 
     return read(path).flow
->>>>>>> main
 
 
 def save(flow: Flow, path: str | Path, lang: str | None = None) -> None:

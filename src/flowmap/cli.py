@@ -17,13 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-<<<<<<< HEAD
-from ._lang import env_lang, pick, t
-from .errors import FlowmapError, InputError, UsageError
-
-if TYPE_CHECKING:  # imported by the commands that need them: --version and --help stay fast
-    from .graph import FlowGraph
-=======
 from ._lang import env_lang, looks_japanese, pick, t
 from .errors import FlowmapError, InputError, ParameterError, UsageError
 
@@ -31,7 +24,6 @@ if TYPE_CHECKING:
     from .analyze import Analysis
     from .graph import FlowGraph
     from .loading import Loaded
->>>>>>> main
     from .model import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -130,14 +122,8 @@ def template(out: str, example: bool, lang: str | None) -> None:
     else:
         from .model import Flow
 
-<<<<<<< HEAD
-        blank = Flow(name="flow", language=lang)  # type: ignore[arg-type]
-        write_workbook(blank, out, lang, blank=True)
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
-=======
         write_workbook(Flow(name="flow", language=lang), out, lang, blank=True)
     _wrote(out, lang)
->>>>>>> main
 
 
 @main.command()
