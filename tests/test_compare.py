@@ -185,3 +185,22 @@ def test_bad_command_lines_exit_2_without_traceback(cli: Run, tmp_path: Path, ar
     assert not out.exists()
     if "{bad}" in args:
         assert f"{bad}:4" in r.output and "Q1" in r.output
+
+
+def test_findings_match_by_key_and_follow_steps_matched_by_name() -> None:
+    from flowmap.analyze import Finding
+    from flowmap.compare import match_findings
+
+    def f(key: str, minutes: float) -> Finding:
+        return Finding(analyzer=key.split(":")[0], code=key.split(":")[0] + ".x", key=key, severity="low",
+                       title=key, message="", minutes_per_day=minutes)
+
+    before = [f("automation:K4", 120), f("handoffs:wait:K3->K4", 0), f("duplication:顧客ID", 170), f("journey:C2", 0)]
+    after = [f("automation:K9", 80), f("handoffs:wait:K3->K9", 0), f("journey:C2", 0), f("duplication:unrecorded:在庫数@B1", 0)]
+    out = match_findings(before, after, {"K9": "K4"})  # K9 is K4 under a new id (matched by name)
+    status = {d.key: d.status for d in out}
+    assert status == {"automation:K4": "remaining", "handoffs:wait:K3->K4": "remaining", "duplication:顧客ID": "resolved",
+                      "journey:C2": "remaining", "duplication:unrecorded:在庫数@B1": "new"}
+    k4 = next(d for d in out if d.key == "automation:K4")
+    assert (k4.minutes_before, k4.minutes_after) == (120, 80) and k4.to_dict()["after_key"] == "automation:K9"
+    assert [d.status for d in match_findings(before, after)].count("resolved") == 3  # without the match: K4's are gone
