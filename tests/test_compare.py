@@ -188,19 +188,19 @@ def test_bad_command_lines_exit_2_without_traceback(cli: Run, tmp_path: Path, ar
 
 
 def test_findings_match_by_key_and_follow_steps_matched_by_name() -> None:
-    from flowmap.analyze import Finding
+    from dataclasses import replace
+
     from flowmap.compare import match_findings
 
-    def f(key: str, minutes: float) -> Finding:
-        return Finding(analyzer=key.split(":")[0], code=key.split(":")[0] + ".x", key=key, severity="low",
-                       title=key, message="", minutes_per_day=minutes)
-
-    before = [f("automation:K4", 120), f("handoffs:wait:K3->K4", 0), f("duplication:顧客ID", 170), f("journey:C2", 0)]
-    after = [f("automation:K9", 80), f("handoffs:wait:K3->K9", 0), f("journey:C2", 0), f("duplication:unrecorded:在庫数@B1", 0)]
-    out = match_findings(before, after, {"K9": "K4"})  # K9 is K4 under a new id (matched by name)
+    found = {f.key: f for f in flowmap.run_analysis(flowmap.load(MODELS / "ec_order_asis.yaml")).findings}
+    before = [found["automation:K4"], found["handoffs:wait:K3->K4"], found["duplication:顧客ID"], found["journey:C2"]]
+    # AFTER: K4 lives on as K9 (matched by name), with fewer minutes; the duplication is gone; O3's automation is new
+    after = [replace(found["automation:K4"], key="automation:K9", minutes_per_day=80.0),
+             replace(found["handoffs:wait:K3->K4"], key="handoffs:wait:K3->K9"), found["journey:C2"], found["automation:O3"]]
+    out = match_findings(before, after, {"K9": "K4"})
     status = {d.key: d.status for d in out}
     assert status == {"automation:K4": "remaining", "handoffs:wait:K3->K4": "remaining", "duplication:顧客ID": "resolved",
-                      "journey:C2": "remaining", "duplication:unrecorded:在庫数@B1": "new"}
+                      "journey:C2": "remaining", "automation:O3": "new"}
     k4 = next(d for d in out if d.key == "automation:K4")
-    assert (k4.minutes_before, k4.minutes_after) == (120, 80) and k4.to_dict()["after_key"] == "automation:K9"
+    assert (round(k4.minutes_before or 0, 1), k4.minutes_after) == (127.6, 80.0) and k4.to_dict()["after_key"] == "automation:K9"
     assert [d.status for d in match_findings(before, after)].count("resolved") == 3  # without the match: K4's are gone

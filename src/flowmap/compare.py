@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .analyze import Analysis, Finding, run_analysis
+from .analyze._base import Severity
 from .graph import FlowGraph, build_graph
 from .model import END, Flow, Step, days_text, people_of
 
@@ -312,7 +313,7 @@ class FindingDelta:
     key: str
     code: str
     analyzer: str
-    severity: str
+    severity: Severity
     title: str
     minutes_before: float | None
     minutes_after: float | None
