@@ -21,6 +21,8 @@ from .model import Flow
 F = TypeVar("F", bound=Callable[..., Any])
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
+ALLOW_MISSING = click.option("--allow-missing", is_flag=True,
+                             help="Treat blank durations and owners as warnings and say what is assumed.")
 LANG_OPTION = click.option("--lang", type=click.Choice(["ja", "en"]), default=None,
                            help="Language of messages and labels (default: the flow's, else LANG).")
 
@@ -57,17 +59,30 @@ def boundary(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _load(path: str) -> Flow:
-    return _load_graph(path)[0]
+def _load(path: str, allow_missing: bool = False) -> Flow:
+    return _load_graph(path, allow_missing)[0]
 
 
-def _load_graph(path: str) -> tuple[Flow, FlowGraph]:
-    """Read and validate FLOW, and its graph (building it also rejects endless loops)."""
+def _load_graph(path: str, allow_missing: bool = False, echo: bool = True) -> tuple[Flow, FlowGraph]:
+    """Read and validate FLOW, and its graph (building it also rejects endless loops).
+
+    With ``--allow-missing`` what was assumed for blank values is printed on stderr."""
     from .graph import build_graph
     from .io import load_flow
 
-    flow = load_flow(path)
+    flow = load_flow(path, allow_missing=allow_missing)
+    if allow_missing and echo:
+        lang = flow.language
+        for note in flow.notes:
+            click.echo(t(lang, "warning: ", "警告: ") + note.text(lang), err=True)
     return flow, build_graph(flow)
+
+
+def _output(path: str, fmt: str | None, inputs: list[str | None], option: str = "-o", overwrite: bool = True) -> None:
+    """Refuse a bad output path before any work (see :func:`flowmap._atomic.check_output`)."""
+    from ._atomic import check_output
+
+    check_output(path, fmt=fmt, inputs=[i for i in inputs if i], option=option, overwrite=overwrite)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,17 +97,16 @@ def main() -> None:
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Fill the workbook with the EC order flow.")
+@click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
 @LANG_OPTION
 @boundary
-def template(out: str, example: bool, lang: str | None) -> None:
+def template(out: str, example: bool, force: bool, lang: str | None) -> None:
     """Write a workbook in the contract's layout, ready to fill in."""
     from .io import write_workbook
     from .io.modelfile import read_model
 
     lang = pick(lang)
-    if Path(out).suffix.lower() != ".xlsx":
-        raise UsageError.one(f"OUT must end in .xlsx, not {Path(out).suffix or '(none)'}",
-                             f"出力ファイルは .xlsx にしてください（{Path(out).suffix or '拡張子なし'}）", out)
+    _output(out, "xlsx", [], option="OUT", overwrite=force)
     if example:
         name = "ec_order_asis.yaml" if lang == "ja" else "ec_order_asis_en.yaml"
         flow = read_model(Path(__file__).parent / "models" / name)
@@ -105,11 +119,12 @@ def template(out: str, example: bool, lang: str | None) -> None:
 
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
-def validate(flow: str, lang: str | None) -> None:
-    """Read FLOW and check it; print every problem, or a one-line summary."""
-    f = _load(flow)
+def validate(flow: str, allow_missing: bool, lang: str | None) -> None:
+    """Read FLOW and check it; print every problem, or a one-line summary and what was noticed or assumed."""
+    f = _load_graph(flow, allow_missing, echo=False)[0]
     lang = pick(lang, f.language)
     n_lanes = len(f.lanes)
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
@@ -125,13 +140,15 @@ def validate(flow: str, lang: str | None) -> None:
               help="Output file: .xlsx, .yaml, .json or .bpmn.")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Apply the changes of a scenario file (YAML) and write the changed flow.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
-def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
+def convert(flow: str, out: str, scenario: str | None, allow_missing: bool, lang: str | None) -> None:
     """Convert FLOW between .xlsx, .yaml, .json and .bpmn (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
-    f = _load(flow)
+    _output(out, "flow", [flow, scenario])
+    f = _load(flow, allow_missing)
     if scenario:
         from .scenario import apply_scenario, load_scenario
 
@@ -197,23 +214,26 @@ def _write_or_echo(out: str | None, text: str, lang: str) -> None:
 @click.option("--fail-on", type=click.Choice(["low", "medium", "high"]), default=None,
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str | None,
-            config: str | None, lang: str | None) -> None:
+            config: str | None, allow_missing: bool, lang: str | None) -> None:
     """Find duplicated work, tool scatter, workload imbalance, handoffs and automation candidates."""
     from .analyze import run_analysis, severity_rank
     from .graph import build_graph
     from .render import analysis as r
 
-    f, g = _load_graph(flow)
+    if fmt == "xlsx" and not out:
+        raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
+    if out:
+        _output(out, fmt, [flow, config])
+    f, g = _load_graph(flow, allow_missing)
     if config:
         f = _with_config(f, config)
         g = build_graph(f)  # the graph reads the flow it was built from
     lang = pick(lang, f.language)
     names = [x.strip() for x in only.split(",") if x.strip()] if only else None
-    if fmt == "xlsx" and not out:
-        raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
     a = run_analysis(f, only=names, lang=lang, graph=g)
     if fmt == "xlsx":
         assert out is not None
@@ -245,20 +265,29 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
               help="Write the event log (case_id,activity,resource,lane,start,end) of the first replication as CSV.")
 @click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
               help="Also report the lead time from reaching step FROM to the end of step TO.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: int | None, replications: int | None,
              workers: int, start: Any, fmt: str, out: str | None, events: str | None, between: tuple[str, str] | None,
-             lang: str | None) -> None:
+             allow_missing: bool, lang: str | None) -> None:
     """Run the flow in SimPy: lead time, waits per step, utilization per owner."""
     from contextlib import ExitStack
 
+    from ._atomic import Outputs
     from .render import simulation as r
     from .simulation import simulate as run
     from .simulation import start_date
     from .simulation.eventlog import csv_event_sink
 
-    f, g = _load_graph(flow)
+    if out:
+        _output(out, fmt, [flow])
+    if events:
+        _output(events, "events", [flow, out], option="--events")
+    _check_run(days=days, orders_per_day=orders_per_day, replications=replications, workers=workers,
+               start=start.date() if start else None)
+    f, g = _load_graph(flow, allow_missing)
+    _check_run(days=days or f.settings.days, orders_per_day=orders_per_day or sum(f.entry_volumes().values()))
     lang = pick(lang, f.language)
     progress = None
     bar: Any = None
@@ -273,18 +302,35 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
             bar.update(task, completed=done, total=total)
 
     first_day = start_date(f, start.date() if start else None)
-    try:
-        with ExitStack() as stack:
-            sink = stack.enter_context(csv_event_sink(events, first_day)) if events else None
-            result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
-                         workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
-    finally:
-        if bar is not None:
-            bar.stop()
-    for line in r.overload_lines(result, lang):
-        click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
-    text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
-    _write_or_echo(out, text, lang)
+    with Outputs() as files:  # the event log and the report: both or neither
+        try:
+            with ExitStack() as stack:
+                sink = stack.enter_context(csv_event_sink(files.path(events), first_day)) if events else None
+                result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
+                             workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
+        finally:
+            if bar is not None:
+                bar.stop()
+        for line in r.overload_lines(result, lang):
+            click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
+        text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
+        if out:
+            files.write_text(out, text)
+    if out:
+        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _check_run(**sizes: Any) -> None:
+    """Refuse a run whose size is beyond :mod:`flowmap.limits`, naming the option."""
+    from . import limits
+
+    where = {"days": "--days", "orders_per_day": "--orders-per-day", "replications": "--replications",
+             "workers": "--workers", "start": "--start"}
+    problems = limits.run_problems(**sizes, where=where)
+    if problems:
+        raise InputError(problems)
 
 
 def _open_in_browser(path: str) -> None:
@@ -298,14 +344,16 @@ def _open_in_browser(path: str) -> None:
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @click.option("--findings/--no-findings", default=True, show_default=True, help="Highlight the steps named in findings.")
 @click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
-def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> None:
+def view(flow: str, out: str, findings: bool, open_: bool, allow_missing: bool, lang: str | None) -> None:
     """Draw the interactive swimlane graph as one self-contained HTML file."""
     from .analyze import run_analysis
     from .render import html
 
-    f, g = _load_graph(flow)
+    _output(out, "html", [flow])
+    f, g = _load_graph(flow, allow_missing)
     lang = pick(lang, f.language)
     a = run_analysis(f, lang=lang, graph=g) if findings else None
     html.write(out, html.view_html(f, g, a, lang))
@@ -324,17 +372,20 @@ def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> 
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
 @click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def report(flow: str, out: str, with_sim: bool, days: float | None, replications: int | None, seed: int | None,
-           start: Any, config: str | None, open_: bool, lang: str | None) -> None:
+           start: Any, config: str | None, open_: bool, allow_missing: bool, lang: str | None) -> None:
     """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
     from .analyze import run_analysis
     from .graph import build_graph
     from .render import html
     from .simulation import simulate as run
 
-    f, g = _load_graph(flow)
+    _output(out, "html", [flow, config])
+    _check_run(days=days, replications=replications, start=start.date() if start else None)
+    f, g = _load_graph(flow, allow_missing)
     if config:
         f = _with_config(f, config)
         g = build_graph(f)  # the graph reads the flow it was built from
