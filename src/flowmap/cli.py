@@ -333,6 +333,77 @@ def _check_run(**sizes: Any) -> None:
         raise InputError(problems)
 
 
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.option("--vary", "vary", multiple=True, metavar="NAME=VALUES",
+              help="A parameter and its values: orders_per_day, days, headcount.OWNER, hours.OWNER, duration.STEP, "
+                   "batch.STEP, mode.STEP; VALUES a,b,c or start:stop:step. Repeat for a grid.")
+@click.option("--scenario", "scenarios", multiple=True, type=click.Path(dir_okay=False),
+              help="A scenario file: one more value of a 'scenario' axis (the flow as it is comes first).")
+@click.option("--days", type=float, default=None, help="Simulated days (default: the flow's).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the flow's).")
+@click.option("--replications", type=int, default=None, help="Replications per grid point (default: the flow's).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@click.option("--workers", type=int, default=None, help="Local processes, or Dask LocalCluster workers (default: the cores).")
+@click.option("--scheduler", default=None, metavar="ADDRESS|local",
+              help="Run on a Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster (needs flowmap[dask]).")
+@click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO", help="Also report this segment's lead time.")
+@click.option("--yes", is_flag=True, help="Run a grid of more than 100,000 runs.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx and html).")
+@LANG_OPTION
+@boundary
+def sweep(flow: str, vary: tuple[str, ...], scenarios: tuple[str, ...], days: float | None, seed: int | None,
+          replications: int | None, start: Any, workers: int | None, scheduler: str | None,
+          between: tuple[str, str] | None, yes: bool, fmt: str, out: str | None, lang: str | None) -> None:
+    """What-if grid: simulate FLOW over volumes, staffing, hours, durations, batches and scenarios."""
+    from .render import sweep as r
+    from .sweep import parse_vary, run_sweep, scenario_axis
+
+    if fmt in ("xlsx", "html") and not out:
+        raise UsageError.one(f"--format {fmt} needs -o FILE.{fmt}", f"--format {fmt} には -o ファイル.{fmt} が必要です", "--format")
+    f = _load(flow)
+    lang = pick(lang, f.language)
+    axes = [parse_vary(v, f) for v in vary]
+    if scenarios:
+        from .scenario import load_scenario
+
+        axes.append(scenario_axis(f, [load_scenario(p) for p in scenarios]))
+    bar: Any = None
+    progress = None
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rate]}"),
+                       TimeRemainingColumn(), transient=True)
+        task = bar.add_task("", total=None, rate="")
+        bar.start()
+
+        def progress(runs: int, total: int, points: int, n_points: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = t(lang, f"{runs / elapsed:.1f} runs/s", f"{runs / elapsed:.1f} 回/秒") if elapsed else ""
+            bar.update(task, completed=runs, total=total, rate=rate,
+                       description=t(lang, f"points {points}/{n_points}", f"グリッド点 {points}/{n_points}"))
+
+    try:
+        result = run_sweep(f, axes, days=days, seed=seed, replications=replications, start=start.date() if start else None,
+                           workers=workers, scheduler=scheduler, between=between, yes=yes, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if fmt == "xlsx":
+        assert out is not None
+        r.write_xlsx(result, out, lang)
+        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+    else:
+        text = {"json": lambda: r.to_json(result), "csv": lambda: r.to_csv(result, lang),
+                "html": lambda: r.to_html(result, lang, f.name), "text": lambda: r.to_text(result, lang)}[fmt]()
+        _write_or_echo(out, text, lang)
+    if result.lost:
+        click.echo(t(lang, f"warning: {len(result.lost)} runs were lost twice and are left out",
+                     f"警告: {len(result.lost)} 回の実行が 2 回失敗し、除外されました"), err=True)
+
+
 def _open_in_browser(path: str) -> None:
     import webbrowser
 
