@@ -1,25 +1,32 @@
-"""The flowmap command line: a thin click group with one error boundary."""
+"""The flowmap command line: a thin click group with one error boundary.
+
+Commands parse options, call the library and pick a writer; the work is in
+the library.  Heavy modules are imported inside the commands so that
+``flowmap --version`` and ``--help`` start fast.
+"""
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
-from ._lang import env_lang, pick, t
-from .errors import FlowmapError, InputError, UsageError
-from .graph import FlowGraph
-from .model import Flow
+from ._lang import env_lang, looks_japanese, pick, t
+from .errors import FlowmapError, InputError, ParameterError, UsageError
+
+if TYPE_CHECKING:
+    from .analyze import Analysis
+    from .graph import FlowGraph
+    from .loading import Loaded
+    from .model import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 ALLOW_MISSING = click.option("--allow-missing", is_flag=True,
                              help="Treat blank durations and owners as warnings and say what is assumed.")
@@ -32,6 +39,11 @@ def _echo_err(lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
+def _option(parameter: str) -> str:
+    """The command-line option of a library parameter (``orders_per_day`` → ``--orders-per-day``)."""
+    return "--" + parameter.replace("_", "-")
+
+
 def boundary(fn: F) -> F:
     """Turn flowmap errors into messages and exit status 2 (no traceback)."""
 
@@ -41,7 +53,9 @@ def boundary(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as e:
-            if not kwargs.get("lang") and any(_CJK.search(p.location) for p in e.problems):
+            if isinstance(e, ParameterError):
+                e = e.for_option(_option(e.parameter))
+            if not kwargs.get("lang") and looks_japanese(p.location for p in e.problems):
                 lang = "ja"  # the flow could not be read, but its sheet names say it is Japanese
             _echo_err([f"error: {m}" if lang == "en" else f"エラー: {m}" for m in e.messages(lang)])
             n = len(e.problems)
@@ -56,33 +70,55 @@ def boundary(fn: F) -> F:
             click.echo(f"error: {where}: {e.strerror or e}", err=True)
             sys.exit(2)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # wraps keeps the signature; mypy cannot see it through *args
+
+
+def _open(path: str, allow_missing: bool = False, echo: bool = True) -> Loaded:
+    """Read and validate FLOW and build its graph, once per command.
+
+    With ``--allow-missing`` what was assumed for blank values is printed on stderr."""
+    from .loading import read
+
+    loaded = read(path, allow_missing=allow_missing)
+    if allow_missing and echo:
+        lang = loaded.flow.language
+        for note in loaded.flow.notes:
+            click.echo(t(lang, "warning: ", "警告: ") + note.text(lang), err=True)
+    return loaded
 
 
 def _load(path: str, allow_missing: bool = False) -> Flow:
-    return _load_graph(path, allow_missing)[0]
+    return _open(path, allow_missing).flow
 
 
-def _load_graph(path: str, allow_missing: bool = False, echo: bool = True) -> tuple[Flow, FlowGraph]:
-    """Read and validate FLOW, and its graph (building it also rejects endless loops).
-
-    With ``--allow-missing`` what was assumed for blank values is printed on stderr."""
-    from .graph import build_graph
-    from .io import load_flow
-
-    flow = load_flow(path, allow_missing=allow_missing)
-    if allow_missing and echo:
-        lang = flow.language
-        for note in flow.notes:
-            click.echo(t(lang, "warning: ", "警告: ") + note.text(lang), err=True)
-    return flow, build_graph(flow)
+def _load_graph(path: str, allow_missing: bool = False) -> tuple[Flow, FlowGraph]:
+    loaded = _open(path, allow_missing)
+    return loaded.flow, loaded.graph
 
 
-def _output(path: str, fmt: str | None, inputs: list[str | None], option: str = "-o", overwrite: bool = True) -> None:
+def _output(path: str | None, fmt: str | None, inputs: list[str | None], option: str = "-o",
+            overwrite: bool = True) -> None:
     """Refuse a bad output path before any work (see :func:`flowmap._atomic.check_output`)."""
+    if not path:
+        return
     from ._atomic import check_output
 
     check_output(path, fmt=fmt, inputs=[i for i in inputs if i], option=option, overwrite=overwrite)
+
+
+def _check_run(**sizes: Any) -> None:
+    """Refuse a run whose size is beyond :mod:`flowmap.limits`, naming the option."""
+    from . import limits
+
+    where = {k: _option(k) for k in sizes}
+    problems = limits.run_problems(**sizes, where=where)
+    if problems:
+        raise UsageError(problems)
+
+
+def _wrote(out: str | Path, lang: str) -> None:
+    """The status line of a written file: always on stderr, so stdout stays the command's output."""
+    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,9 +148,10 @@ def template(out: str, example: bool, force: bool, lang: str | None) -> None:
         flow = read_model(Path(__file__).parent / "models" / name)
         write_workbook(flow, out, lang)
     else:
-        blank = Flow(name="flow", language=lang)  # type: ignore[arg-type]
-        write_workbook(blank, out, lang, blank=True)
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+        from .model import Flow
+
+        write_workbook(Flow(name="flow", language=lang), out, lang, blank=True)
+    _wrote(out, lang)
 
 
 @main.command()
@@ -124,13 +161,13 @@ def template(out: str, example: bool, force: bool, lang: str | None) -> None:
 @boundary
 def validate(flow: str, allow_missing: bool, lang: str | None) -> None:
     """Read FLOW and check it; print every problem, or a one-line summary and what was noticed or assumed."""
-    f = _load_graph(flow, allow_missing, echo=False)[0]
+    f = _open(flow, allow_missing, echo=False).flow
     lang = pick(lang, f.language)
     n_lanes = len(f.lanes)
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
                  f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools"
                  f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {len(f.tools)}）"))
-    for note in f.notes:  # what a reader assumed (e.g. equal shares of an unlabelled BPMN gateway)
+    for note in f.notes:  # what a reader noticed or assumed: hidden sheets, guessed categories, blanks, BPMN shares
         click.echo(t(lang, "note: ", "注: ") + note.text(lang))
 
 
@@ -155,45 +192,16 @@ def convert(flow: str, out: str, scenario: str | None, allow_missing: bool, lang
         f = apply_scenario(f, load_scenario(scenario))
     lang = pick(lang, f.language)
     save(f, out, lang)
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    _wrote(out, lang)
 
 
-def _with_config(f: Flow, config: str | None) -> Flow:
-    """Apply analysis thresholds from a --config YAML file (keys as in Settings)."""
+def _thresholds(config: str | None) -> dict[str, float] | None:
+    """Threshold overrides from --config (the reader lives in flowmap.io.config)."""
     if not config:
-        return f
-    import yaml
+        return None
+    from .io.config import read_thresholds
 
-    from .cells import ParseError, parse_number
-    from .errors import Problem
-
-    try:
-        data = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise UsageError.one("config file not found", "設定ファイルが見つかりません", config) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise UsageError.one(f"invalid YAML: {e}", f"YAML の書式が正しくありません: {e}",
-                             f"{config}:{mark.line + 1}" if mark else config) from None
-    keys = {"overload": False, "underload": False, "scatter_tools": True, "automation_minutes": False}
-    if not isinstance(data, dict):
-        raise UsageError.one("the config must be a mapping of thresholds", "設定は「キー: 値」の形にしてください", config)
-    update: dict[str, Any] = {}
-    problems = []
-    for k, v in data.items():
-        if k not in keys:
-            problems.append(Problem(config, f"unknown threshold {k!r}; known: {', '.join(keys)}",
-                                    f"しきい値「{k}」は不明です。使えるもの: {', '.join(keys)}"))
-            continue
-        try:
-            num = parse_number(v, what_en=k, what_ja=k, integer=keys[k], minimum=0)
-        except ParseError as e:
-            problems.append(Problem(config, e.en, e.ja))
-            continue
-        update[k] = int(num) if keys[k] else num
-    if problems:
-        raise InputError(problems)
-    return f.model_copy(update={"settings": f.settings.model_copy(update=update)})
+    return read_thresholds(config)
 
 
 def _write_or_echo(out: str | None, text: str, lang: str) -> None:
@@ -201,52 +209,71 @@ def _write_or_echo(out: str | None, text: str, lang: str) -> None:
 
     if out:
         write_text(out, text)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     else:
         click.echo(text, nl=False)
 
 
+def _analysis_text(a: Analysis, out: str | None, show_all: bool) -> str:
+    from .render.analysis import TEXT_LIMIT, to_text
+
+    color = out is None and sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if color else 110
+    # a terminal shows the first findings of each severity; a file or --all gets every one
+    return to_text(a, width=max(80, width), color=color, limit=None if (show_all or out) else TEXT_LIMIT)
+
+
+def _analysis_json(a: Analysis, out: str | None, show_all: bool) -> str:
+    from .render.analysis import to_json
+
+    return to_json(a)
+
+
+def _analysis_markdown(a: Analysis, out: str | None, show_all: bool) -> str:
+    from .render.analysis import to_markdown
+
+    return to_markdown(a)
+
+
+# --format → the function that renders an analysis as text (xlsx is written to -o instead)
+ANALYSIS_FORMATS: dict[str, Callable[[Analysis, str | None, bool], str]] = {
+    "text": _analysis_text, "json": _analysis_json, "markdown": _analysis_markdown,
+}
+
+
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "xlsx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*ANALYSIS_FORMATS, "xlsx"]), default="text", show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx).")
 @click.option("--only", default=None, help="Comma-separated analyzers to run (default: all).")
 @click.option("--fail-on", type=click.Choice(["low", "medium", "high"]), default=None,
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
+@click.option("--all", "show_all", is_flag=True, help="Show every finding in the terminal (default: the first 10 of each severity).")
 @ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str | None,
-            config: str | None, allow_missing: bool, lang: str | None) -> None:
+            config: str | None, show_all: bool, allow_missing: bool, lang: str | None) -> None:
     """Find duplicated work, tool scatter, workload imbalance, handoffs and automation candidates."""
     from .analyze import run_analysis, severity_rank
-    from .graph import build_graph
-    from .render import analysis as r
 
     if fmt == "xlsx" and not out:
         raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
-    if out:
-        _output(out, fmt, [flow, config])
+    _output(out, fmt, [flow, config])
+    thresholds = _thresholds(config)
     f, g = _load_graph(flow, allow_missing)
-    if config:
-        f = _with_config(f, config)
-        g = build_graph(f)  # the graph reads the flow it was built from
     lang = pick(lang, f.language)
     names = [x.strip() for x in only.split(",") if x.strip()] if only else None
-    a = run_analysis(f, only=names, lang=lang, graph=g)
+    a = run_analysis(f, only=names, lang=lang, graph=g, thresholds=thresholds)
     if fmt == "xlsx":
+        from .render.analysis import write_xlsx
+
         assert out is not None
-        r.write_xlsx(a, out)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
-    elif fmt == "json":
-        _write_or_echo(out, r.to_json(a), lang)
-    elif fmt == "markdown":
-        _write_or_echo(out, r.to_markdown(a), lang)
+        write_xlsx(a, out)
+        _wrote(out, lang)
     else:
-        color = out is None and sys.stdout.isatty()
-        width = shutil.get_terminal_size().columns if color else 110
-        _write_or_echo(out, r.to_text(a, width=max(80, width), color=color), lang)
+        _write_or_echo(out, ANALYSIS_FORMATS[fmt](a, out, show_all), lang)
     if fail_on and any(severity_rank(x.severity) <= severity_rank(fail_on) for x in a.findings):
         sys.exit(1)
 
@@ -280,14 +307,13 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
     from .simulation import start_date
     from .simulation.eventlog import csv_event_sink
 
-    if out:
-        _output(out, fmt, [flow])
-    if events:
-        _output(events, "events", [flow, out], option="--events")
+    _output(out, fmt, [flow])
+    _output(events, "events", [flow, out], option="--events")
     _check_run(days=days, orders_per_day=orders_per_day, replications=replications, workers=workers,
                start=start.date() if start else None)
     f, g = _load_graph(flow, allow_missing)
-    _check_run(days=days or f.settings.days, orders_per_day=orders_per_day or sum(f.entry_volumes().values()))
+    if days is not None or orders_per_day is not None:  # an override meets the flow's other figure
+        _check_run(days=days or f.settings.days, orders_per_day=orders_per_day or sum(f.entry_volumes().values()))
     lang = pick(lang, f.language)
     progress = None
     bar: Any = None
@@ -317,20 +343,9 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
         if out:
             files.write_text(out, text)
     if out:
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     else:
         click.echo(text, nl=False)
-
-
-def _check_run(**sizes: Any) -> None:
-    """Refuse a run whose size is beyond :mod:`flowmap.limits`, naming the option."""
-    from . import limits
-
-    where = {"days": "--days", "orders_per_day": "--orders-per-day", "replications": "--replications",
-             "workers": "--workers", "start": "--start"}
-    problems = limits.run_problems(**sizes, where=where)
-    if problems:
-        raise InputError(problems)
 
 
 @main.command()
@@ -364,6 +379,7 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     if out and fmt in ("xlsx", "html") and Path(out).suffix.lower() not in ((".xlsx",) if fmt == "xlsx" else (".html", ".htm")):
         raise UsageError.one(f"--format {fmt} writes a .{fmt} file, not {Path(out).suffix or 'a file without suffix'}",
                              f"--format {fmt} の出力は .{fmt} ファイルにしてください（{Path(out).suffix or '拡張子なし'}）", out)
+    _output(out, fmt, [before, after, scenario])
     b, a = load_pair(before, after, scenario)
     lang = pick(lang, b.language)
     c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,
@@ -417,6 +433,7 @@ def sweep(flow: str, vary: tuple[str, ...], scenarios: tuple[str, ...], days: fl
 
     if fmt in ("xlsx", "html") and not out:
         raise UsageError.one(f"--format {fmt} needs -o FILE.{fmt}", f"--format {fmt} には -o ファイル.{fmt} が必要です", "--format")
+    _output(out, fmt, [flow, *scenarios])
     f = _load(flow)
     lang = pick(lang, f.language)
     axes = [parse_vary(v, f) for v in vary]
@@ -483,7 +500,7 @@ def view(flow: str, out: str, findings: bool, open_: bool, allow_missing: bool, 
     lang = pick(lang, f.language)
     a = run_analysis(f, lang=lang, graph=g) if findings else None
     html.write(out, html.view_html(f, g, a, lang))
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    _wrote(out, lang)
     if open_:
         _open_in_browser(out)
 
@@ -505,21 +522,19 @@ def report(flow: str, out: str, with_sim: bool, days: float | None, replications
            start: Any, config: str | None, open_: bool, allow_missing: bool, lang: str | None) -> None:
     """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
     from .analyze import run_analysis
-    from .graph import build_graph
     from .render import html
     from .simulation import simulate as run
 
     _output(out, "html", [flow, config])
     _check_run(days=days, replications=replications, start=start.date() if start else None)
+    thresholds = _thresholds(config)
     f, g = _load_graph(flow, allow_missing)
-    if config:
-        f = _with_config(f, config)
-        g = build_graph(f)  # the graph reads the flow it was built from
     lang = pick(lang, f.language)
-    a = run_analysis(f, lang=lang, graph=g)
-    sim = run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None) if with_sim else None
+    a = run_analysis(f, lang=lang, graph=g, thresholds=thresholds)
+    sim = (run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None, graph=g)
+           if with_sim else None)
     html.write(out, html.report_html(f, g, a, sim, lang))
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    _wrote(out, lang)
     if open_:
         _open_in_browser(out)
 
