@@ -854,10 +854,15 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         row.values["lane"] = g.lane_of.get(nid, "")
         if fm is not None:
             a = fm.attrs
-            row.values["lane"] = a.get("lane") or row.values["lane"]
+            row.values["lane"] = row.values["lane"] or a.get("lane", "")  # the diagram's lane wins (a task moved in a modeler)
             for key in ("mode", "duration", "batch", "stage", "touchpoint", "pain", "note"):
                 if a.get(key):
                     row.values[key] = a[key]
+            # the task's type wins over the extension when someone changed it in a modeler
+            if el.tag == "userTask" and a.get("mode") != "manual":
+                row.values["mode"] = "manual"
+            elif el.tag in _ACTIVITIES_AUTO and a.get("mode") != "auto":
+                row.values["mode"] = "auto"
             if a.get("emotion"):
                 row.values["emotion"] = int(float(a["emotion"]))
             if a.get("volume"):
