@@ -317,3 +317,10 @@ def test_edits_made_in_a_modeler_win_over_the_extension(tmp_path: Path) -> None:
     o1 = flowmap.load(edited).step_map()["O1"]
     assert (o1.name, o1.lane, o1.mode) == ("自動梱包", "経理", "auto")
     assert o1.owners == ["物流チーム"] and o1.writes == ["梱包記録"]  # kept from the extension
+
+
+def test_camunda_boundary_event_is_a_branch_of_its_task() -> None:
+    path = FOREIGN / "camunda_modeler_2.6.0_boundary_event.bpmn"
+    flow = flowmap.load(path)
+    assert [(e.source, e.target, e.probability) for e in flow.edges] == [("Task_1", "Task_2", 1.0)]
+    assert any(":5 (BoundaryEvent_1): boundary event on Task_1" in n for n in _notes(path))
