@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .errors import InputError, Problem
-from .model import END, Flow, people_of
+from .model import END, Flow, parallel_structure, people_of
 
 __all__ = ["FlowGraph", "build_graph"]
 
@@ -46,11 +46,17 @@ class FlowGraph:
         self.g = g
         self._order = {s.id: i for i, s in enumerate(flow.steps)}
         self._handoffs: list[Handoff] | None = None
+        self.parallel = parallel_structure(flow)
         self.entries = flow.entry_steps()
         self.ends = [s.id for s in flow.steps if g.out_degree(s.id) == 0 or self.end_probability.get(s.id, 0) > 0]
         self.visits = self._expected_visits()
 
     # ------------------------------------------------------------- visits
+    def _share(self, source: str, target: str) -> float:
+        """Visits of ``target`` per visit of ``source`` along that edge: its probability, and a join
+        that waits for k branches runs once per k arrivals (each branch of a fork has probability 1)."""
+        return float(self.g.edges[source, target]["probability"]) / self.parallel.need.get(target, 1)
+
     def _expected_visits(self) -> dict[str, float]:
         flow, g = self.flow, self.g
         volumes = flow.entry_volumes()
@@ -77,7 +83,7 @@ class FlowGraph:
                 for src in nodes:
                     for t in g.successors(src):
                         if t in idx:
-                            a[idx[t]][idx[src]] -= g.edges[src, t]["probability"]
+                            a[idx[t]][idx[src]] -= self._share(src, t)
                 solved = _solve(a, b)
                 if solved is None or any(x < -1e-9 or x > 1e9 for x in solved):
                     self._loop_error(nodes)
@@ -86,7 +92,7 @@ class FlowGraph:
                 visits[n_] = max(x, 0.0)
                 for t in g.successors(n_):
                     if t not in idx:
-                        inflow[t] += x * g.edges[n_, t]["probability"]
+                        inflow[t] += x * self._share(n_, t)
         return {s.id: visits.get(s.id, 0.0) for s in flow.steps}
 
     def _loop_error(self, nodes: list[str]) -> None:

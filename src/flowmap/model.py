@@ -26,12 +26,14 @@ __all__ = [
     "Flow",
     "Lane",
     "Owner",
+    "Parallel",
     "Schedule",
     "Settings",
     "Step",
     "Tool",
     "WorkHours",
     "check_flow",
+    "parallel_structure",
     "people_of",
     "suggest",
 ]
@@ -262,6 +264,8 @@ class Step(_Model):
     volume: float | None = None
     note: str = ""
     extra: dict[str, str] = Field(default_factory=dict)
+    fork: bool = False  # an AND split: every next step starts together (each edge has probability 1)
+    join: Literal["any", "all"] = "any"  # all: wait until every branch of the fork has arrived
 
 
 class Edge(_Model):
@@ -451,7 +455,10 @@ def check_flow(flow: Flow) -> list[Problem]:
         if not 0 < e.probability <= 1 + 1e-9:
             add(where, f"probability {e.probability:g} of {e.source}→{e.target} must be above 0 and at most 1",
                 f"{e.source}→{e.target} の確率 {e.probability:g} は 0 より大きく 1 以下にしてください")
+    steps_by_id = flow.step_map()
     for src, edges in by_source.items():
+        if src in steps_by_id and steps_by_id[src].fork:
+            continue  # checked by parallel_structure
         total = sum(e.probability for e in edges)
         if abs(total - 1) > 0.001:
             add(flow.loc("step", src, "next"),
@@ -476,5 +483,162 @@ def check_flow(flow: Flow) -> list[Problem]:
                 add(flow.loc("step", s.id, "id"),
                     f"step {s.id} ({s.name}) cannot be reached from the entry step(s) {', '.join(flow.entry_steps())}",
                     f"工程 {s.id}（{s.name}）には開始工程（{', '.join(flow.entry_steps())}）からたどり着けません")
+    if not problems:
+        problems.extend(parallel_structure(flow).problems)
     return problems
+
+
+class Parallel:
+    """How the forks (AND splits) and joins (``join: all``) of a flow pair up.
+
+    ``join_of[fork]`` is the step where the fork's branches meet (None: the branches end
+    separately and the case ends when the last one ends); ``need[join]`` is how many branches
+    the join waits for; ``problems`` lists forks and joins that cannot work.
+    """
+
+    def __init__(self) -> None:
+        self.join_of: dict[str, str | None] = {}
+        self.need: dict[str, int] = {}
+        self.region: dict[str, set[str]] = {}
+        self.problems: list[Problem] = []
+
+    @property
+    def forks(self) -> list[str]:
+        return list(self.join_of)
+
+
+def parallel_structure(flow: Flow) -> Parallel:
+    """Pair every fork with its join and check that each join receives all its branches.
+
+    A branch is followed along every path (choices, loops, nested fork/join pairs) until it
+    reaches a step with ``join: all``. A fork is sound when every path of every branch reaches
+    the same join; a fork whose branches never meet is allowed unless it sits in a loop (each
+    turn would add tokens that never end).
+    """
+    res = Parallel()
+    steps = flow.step_map()
+    out: dict[str, list[Edge]] = defaultdict(list)
+    preds: dict[str, set[str]] = defaultdict(set)
+    for e in flow.edges:
+        out[e.source].append(e)
+        preds[e.target].add(e.source)
+    forks = [s.id for s in flow.steps if s.fork]
+    problems = res.problems
+
+    def add(where: str, en: str, ja: str) -> None:
+        problems.append(Problem(where, en, ja))
+
+    state: dict[str, str] = {}  # fork -> "busy" | "done"
+
+    def explore(start: str, fork: str) -> tuple[set[str], str | None, set[str]]:
+        """Joins reached from ``start``, the first step from which the branch can end, visited steps."""
+        joins: set[str] = set()
+        ends: str | None = None
+        seen: set[str] = set()
+        stack = [start]
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            if n == END or n not in steps:
+                continue
+            seen.add(n)
+            st = steps[n]
+            if st.join == "all":
+                joins.add(n)
+                continue
+            while st.fork:  # a nested fork: its branches run to its own join, then the branch goes on
+                if n == fork or state.get(n) == "busy":
+                    break
+                inner = pair(n)
+                seen |= res.region.get(n, set())
+                if inner is None:
+                    break
+                seen.add(inner)
+                n, st = inner, steps[inner]
+            if st.fork:
+                ends = ends or n
+                continue
+            if not out[n] or any(e.target == END for e in out[n]):
+                ends = ends or n
+            stack.extend(e.target for e in out[n])
+        return joins, ends, seen
+
+    def pair(fork: str) -> str | None:
+        if state.get(fork) == "done":
+            return res.join_of.get(fork)
+        state[fork] = "busy"
+        st = steps[fork]
+        where = flow.loc("step", fork, "next")
+        targets = [e.target for e in out[fork]]
+        join: str | None = None
+        region: set[str] = set()
+        if len(targets) < 2 or len(set(targets)) != len(targets):
+            add(where, f"fork {fork} ({st.name}) needs at least two different next steps",
+                f"並行分岐 {fork}（{st.name}）には異なる次工程が二つ以上必要です")
+        elif END in targets:
+            add(where, f"fork {fork} ({st.name}) cannot start {END} as a branch",
+                f"並行分岐 {fork}（{st.name}）の分岐先に終了は指定できません")
+        elif any(abs(e.probability - 1) > 1e-9 for e in out[fork]):
+            add(where, f"fork {fork} ({st.name}) starts every branch: its next steps take no probabilities",
+                f"並行分岐 {fork}（{st.name}）はすべての分岐を開始するため、確率は指定できません")
+        else:
+            reached: list[tuple[str, set[str], str | None]] = []
+            for t in targets:
+                joins, ends, seen = explore(t, fork)
+                region |= seen
+                reached.append((t, joins, ends))
+            all_joins = set().union(*(j for _, j, _ in reached))
+            if not all_joins:
+                if fork in region:
+                    add(where, f"fork {fork} ({st.name}) is inside a loop and its branches never join: "
+                               "each turn would start branches that never end; add a step with join 'all' where they meet",
+                        f"並行分岐 {fork}（{st.name}）はループの中にあり、分岐が合流しません。"
+                        "合流する工程の合流条件を「すべて」にしてください")
+            elif len(all_joins) > 1:
+                add(where, f"the branches of fork {fork} ({st.name}) meet at different joins: {', '.join(sorted(all_joins))}",
+                    f"並行分岐 {fork}（{st.name}）の分岐が別々の合流工程（{'、'.join(sorted(all_joins))}）に向かっています")
+            else:
+                j = next(iter(all_joins))
+                bad = [(t, ends) for t, joins, ends in reached if ends is not None or not joins]
+                if bad:
+                    t, ends = bad[0]
+                    add(flow.loc("step", j, "join"),
+                        f"join {j} ({steps[j].name}) can never receive all branches of fork {fork}: "
+                        f"the branch starting at {t} can end at {ends or t} without reaching {j}",
+                        f"合流 {j}（{steps[j].name}）は並行分岐 {fork} のすべての分岐を受け取れません: "
+                        f"{t} から始まる分岐が {j} に着かずに {ends or t} で終わることがあります")
+                else:
+                    join = j
+                    if res.need.get(j, len(targets)) != len(targets):
+                        add(flow.loc("step", j, "join"),
+                            f"join {j} ({steps[j].name}) waits for forks with different numbers of branches",
+                            f"合流 {j}（{steps[j].name}）が分岐数の異なる並行分岐を待っています")
+                    res.need[j] = len(targets)
+        res.join_of[fork] = join
+        res.region[fork] = region
+        state[fork] = "done"
+        return join
+
+    for f in forks:
+        pair(f)
+    joined: dict[str, set[str]] = defaultdict(set)
+    for f, j in res.join_of.items():
+        if j is not None:
+            joined[j] |= res.region[f] | {f}
+    for s in flow.steps:
+        if s.join != "all":
+            continue
+        if s.id not in joined:
+            if not any(p.location == flow.loc("step", s.id, "join") for p in problems):
+                add(flow.loc("step", s.id, "join"),
+                    f"step {s.id} ({s.name}) waits for all branches (join 'all'), but no fork's branches all meet there",
+                    f"工程 {s.id}（{s.name}）は合流条件が「すべて」ですが、そこで合流する並行分岐がありません")
+            continue
+        outside = sorted(p for p in preds[s.id] if p not in joined[s.id])
+        if outside:
+            add(flow.loc("step", s.id, "join"),
+                f"join {s.id} ({s.name}) is also reached from {', '.join(outside)}, outside the branches it waits for",
+                f"合流 {s.id}（{s.name}）に、待っている分岐の外の {'、'.join(outside)} からも到達します")
+    return res
 

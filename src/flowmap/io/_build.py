@@ -31,6 +31,7 @@ from .._text import (
 )
 from ..errors import InputError, Problem
 from ..model import END, Duration, Edge, Flow, Lane, Owner, Settings, Step, Tool, check_flow
+from ._parallel import parse_fork, parse_join
 from ._schema import (
     CATEGORY_WORDS,
     CUSTOMER_WORDS,
@@ -245,6 +246,7 @@ def build_flow(
     lanes: dict[str, Lane] = {lane.name: lane for lane in lanes_given or []}
     default_lane = "業務" if japanese else "Operations"
     auto_tools: list[str] = []
+    forks: dict[str, list[str]] = {}  # step id -> branch targets of an AND split ('S5 & S6')
     for idx, row in enumerate(steps, start=1):
         sid = row.text("id") or f"S{idx}"
         if sid in step_locs:
@@ -316,8 +318,13 @@ def build_flow(
             pain=as_text(row.values.get("pain")), volume=volume, note=as_text(row.values.get("note")), extra=extra,
         )
         step_list.append(step)
+        if row.has("join"):
+            step.join = ctx.parse(row, "join", parse_join) or "any"
         if has_next:
-            parsed = ctx.parse(row, "next", parse_next)
+            fork_targets = ctx.parse(row, "next", parse_fork) if "next" in row.values else None
+            if fork_targets:
+                forks[sid] = fork_targets
+            parsed = ctx.parse(row, "next", parse_next) if not fork_targets else []
             raw_next[sid] = (row, parsed or [])
 
     # -- edges -----------------------------------------------------------------
@@ -326,8 +333,16 @@ def build_flow(
     for s in step_list:
         by_name.setdefault(norm_key(s.name), []).append(s.id)
     edges: list[Edge] = []
+    step_by_id = {s.id: s for s in step_list}
     if has_next:
         for sid, (row, targets) in raw_next.items():
+            if sid in forks:
+                whole = row.text("next")
+                if whole in ids or len(by_name.get(norm_key(whole), [])) == 1:
+                    targets = [(whole, None)]  # a step whose name holds '&'
+                else:
+                    targets = [(t, 1.0) for t in forks[sid]]
+                    step_by_id[sid].fork = True
             resolved: list[tuple[str, float | None]] = []
             for target, p in targets:
                 if target in ids:

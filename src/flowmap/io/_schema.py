@@ -27,6 +27,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "mode": ("mode", "方式", "処理方式", "手動/自動", "種別", "type"),
         "duration": ("duration", "所要時間", "作業時間", "処理時間", "時間", "工数", "time"),
         "next": ("next", "次工程", "次", "遷移先", "後工程", "goes to"),
+        "join": ("join", "合流", "合流条件"),
         "reads": ("reads", "参照データ", "参照", "確認項目", "looks up"),
         "writes": ("writes", "入力データ", "入力項目", "登録データ", "記入項目", "enters"),
         "stage": ("stage", "ステージ", "フェーズ", "段階", "phase"),

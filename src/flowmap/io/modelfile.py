@@ -17,12 +17,13 @@ from .._text import as_text
 from ..errors import InputError, Problem
 from ..model import END, Flow, Lane, days_text
 from ._build import Row, build_flow, is_japanese
+from ._parallel import FORK_SEPARATOR
 
 __all__ = ["FORMAT_VERSION", "dump_json", "dump_yaml", "flow_to_dict", "read_model"]
 
 FORMAT_VERSION = 1
 
-STEP_KEYS = ("id", "name", "lane", "owner", "tools", "mode", "duration", "batch", "next", "reads", "writes",
+STEP_KEYS = ("id", "name", "lane", "owner", "tools", "mode", "duration", "batch", "next", "join", "reads", "writes",
              "stage", "touchpoint", "emotion", "pain", "volume", "note", "extra")
 OWNER_KEYS = ("name", "lane", "kind", "headcount", "hours", "days", "cost")
 TOOL_KEYS = ("name", "category", "delay")
@@ -251,10 +252,14 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
         es = edges.get(s.id, [])
         if not es:
             sd["next"] = END
+        elif s.fork:
+            sd["next"] = FORK_SEPARATOR.join(e.target for e in es)
         elif len(es) == 1 and es[0].probability == 1:
             sd["next"] = es[0].target
         else:
             sd["next"] = {e.target: e.probability for e in es}
+        if s.join == "all":
+            sd["join"] = "all"
         for key in ("reads", "writes"):
             if getattr(s, key):
                 sd[key] = list(getattr(s, key))

@@ -115,6 +115,8 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
         es = edges.get(s.id, [])
         if not es:
             nxt = "終了" if ja else END
+        elif s.fork:
+            nxt = " & ".join(e.target for e in es)
         else:
             nxt = ", ".join(e.target if e.probability == 1 else f"{e.target}:{e.probability!r}" for e in es)
             if ja:
@@ -125,6 +127,7 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
         values: dict[str, Any] = {
             "id": s.id, "name": s.name, "lane": s.lane, "owner": _join(s.owners), "tools": _join(s.tools),
             "mode": MODE_JA[s.mode] if ja else s.mode, "duration": dur, "next": nxt,
+            "join": ("すべて" if ja else "all") if s.join == "all" else None,
             "reads": _join(s.reads), "writes": _join(s.writes), "stage": s.stage, "touchpoint": s.touchpoint,
             "emotion": s.emotion, "pain": s.pain or None, "batch": s.batch.text(lang) if s.batch else None,
             "volume": _num(s.volume) if s.volume is not None else None, "note": s.note or None,

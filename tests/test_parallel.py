@@ -1,0 +1,199 @@
+"""Parallel branches (AND split / join) in the model: reading, validation, expected visits and load."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import flowmap
+from flowmap.errors import InputError
+from flowmap.graph import build_graph
+from flowmap.io import dump_yaml, save_flow
+
+Build = Callable[..., Path]
+
+HEAD = ["番号", "工程名", "レーン", "担当者", "所要時間", "次工程", "合流"]
+
+
+def _yaml(tmp_path: Path, steps: list[dict[str, Any]], name: str = "f.yaml") -> Path:
+    import yaml
+
+    data = {"flowmap": 1, "name": "p", "lanes": [{"name": "Customer", "kind": "customer"}, "Shop"], "steps": steps}
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as e:
+        flowmap.load(path)
+    return [p.text() for p in e.value.problems]
+
+
+PAR = [
+    {"id": "A", "name": "Order", "lane": "Customer", "duration": 1, "next": "B & C"},
+    {"id": "B", "name": "Pack", "lane": "Shop", "owner": "Packer", "duration": 10, "next": "D"},
+    {"id": "C", "name": "Confirm payment", "lane": "Shop", "owner": "Clerk", "duration": 6, "next": "D"},
+    {"id": "D", "name": "Ship", "lane": "Shop", "owner": "Packer", "duration": 2, "join": "all", "next": "END"},
+]
+
+
+def test_workbook_fork_signs_and_join_column(wb: Build) -> None:
+    for sign, join in (("&", "all"), ("＆", "すべて"), ("AND", "全て")):
+        path = wb({"工程": [
+            HEAD,
+            ["C1", "注文する", "お客様", "", 1, f"O1 {sign} O2", ""],
+            ["O1", "梱包", "物流", "物流担当", 10, "O3", ""],
+            ["O2", "入金確認", "経理", "経理担当", 5, "O3", ""],
+            ["O3", "出荷", "物流", "物流担当", 2, "終了", join],
+        ]})
+        flow = flowmap.load(path)
+        steps = flow.step_map()
+        assert steps["C1"].fork and not steps["O1"].fork
+        assert steps["O3"].join == "all" and steps["O1"].join == "any"
+        assert sorted((e.target, e.probability) for e in flow.edges if e.source == "C1") == [("O1", 1.0), ("O2", 1.0)]
+
+
+def test_fork_mixed_with_choice_is_located(wb: Build) -> None:
+    path = wb({"工程": [
+        HEAD,
+        ["C1", "注文する", "お客様", "", 1, "O1:0.5 & O2", ""],
+        ["O1", "梱包", "物流", "物流担当", 10, "O3", ""],
+        ["O2", "入金確認", "経理", "経理担当", 5, "O3", ""],
+        ["O3", "出荷", "物流", "物流担当", 2, "終了", "all"],
+    ]}, name="mixed.xlsx")
+    texts = _problems(path)
+    assert any("mixed.xlsx:工程!F2" in t and "fork" in t for t in texts), texts
+
+
+def test_bad_join_value(wb: Build) -> None:
+    path = wb({"工程": [HEAD, ["C1", "注文する", "お客様", "", 1, "O1", ""], ["O1", "出荷", "物流", "物流担当", 2, "終了", "maybe"]]},
+              name="j.xlsx")
+    assert any("j.xlsx:工程!G3" in t and "join" in t for t in _problems(path))
+
+
+def test_step_name_with_ampersand_is_not_a_fork(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": "Pick & pack"},
+        {"id": "B", "name": "Pick & pack", "lane": "Shop", "next": "END"},
+    ]
+    flow = flowmap.load(_yaml(tmp_path, steps))
+    assert not flow.step_map()["A"].fork
+    assert [(e.source, e.target) for e in flow.edges] == [("A", "B")]
+
+
+def test_model_file_round_trip_keeps_forks(tmp_path: Path) -> None:
+    flow = flowmap.load(_yaml(tmp_path, PAR))
+    text = dump_yaml(flow)
+    assert "next: B & C" in text and "join: all" in text
+    out = tmp_path / "again.yaml"
+    save_flow(flow, out)
+    assert flowmap.load(out) == flow
+    xl = tmp_path / "again.xlsx"
+    save_flow(flow, xl)
+    assert flowmap.load(xl).model_dump(exclude={"name"}) == flow.model_dump(exclude={"name"})
+
+
+def test_expected_visits_and_load_count_each_branch_once(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    path = _yaml(tmp_path, PAR)
+    flow = flowmap.load(path)
+    g = build_graph(flow)
+    assert g.visits == {"A": 1.0, "B": 1.0, "C": 1.0, "D": 1.0}
+    assert g.parallel.join_of == {"A": "D"} and g.parallel.need == {"D": 2}
+    res = cli("analyze", path, "--format", "json")
+    assert res.exit_code == 0, res.output
+    workload = {w["owner"]: w["minutes_per_day"] for w in json.loads(res.output)["workload"]}
+    orders = flow.settings.orders_per_day
+    assert workload["Packer"] == pytest.approx((10 + 2) * orders)
+    assert workload["Clerk"] == pytest.approx(6 * orders)
+
+
+def test_fork_join_inside_a_rework_loop(tmp_path: Path) -> None:
+    steps = [dict(s) for s in PAR]
+    steps[3] = {**steps[3], "next": {"A": 0.25, "END": 0.75}}  # a quarter of the cases go round again
+    g = build_graph(flowmap.load(_yaml(tmp_path, steps)))
+    for sid in "ABCD":
+        assert g.visits[sid] == pytest.approx(1 / 0.75)
+
+
+def test_nested_fork(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": "B & C"},
+        {"id": "B", "name": "Split", "lane": "Shop", "next": "B1 & B2"},
+        {"id": "B1", "name": "Pick", "lane": "Shop", "next": "BJ"},
+        {"id": "B2", "name": "Label", "lane": "Shop", "next": "BJ"},
+        {"id": "BJ", "name": "Pack", "lane": "Shop", "join": "all", "next": "D"},
+        {"id": "C", "name": "Pay", "lane": "Shop", "next": "D"},
+        {"id": "D", "name": "Ship", "lane": "Shop", "join": "all", "next": "END"},
+    ]
+    g = build_graph(flowmap.load(_yaml(tmp_path, steps)))
+    assert g.parallel.join_of == {"A": "D", "B": "BJ"}
+    assert all(v == pytest.approx(1.0) for v in g.visits.values())
+
+
+def test_join_that_can_never_receive_all_branches(tmp_path: Path) -> None:
+    steps = [dict(s) for s in PAR]
+    steps[2] = {**steps[2], "next": {"D": 0.9, "END": 0.1}}
+    texts = _problems(_yaml(tmp_path, steps, "never.yaml"))
+    assert any("never.yaml:" in t and "can never receive all branches of fork A" in t and "at C" in t for t in texts), texts
+
+
+def test_fork_in_loop_without_join(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": "B"},
+        {"id": "B", "name": "Check", "lane": "Shop", "next": "C & D"},
+        {"id": "C", "name": "Mail", "lane": "Shop", "next": "END"},
+        {"id": "D", "name": "Retry", "lane": "Shop", "next": {"B": 0.5, "END": 0.5}},
+    ]
+    texts = _problems(_yaml(tmp_path, steps, "loop.yaml"))
+    assert any("loop.yaml:" in t and "inside a loop" in t for t in texts), texts
+
+
+def test_fork_without_join_is_allowed_outside_loops(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": "B & C"},
+        {"id": "B", "name": "Mail", "lane": "Shop", "next": "END"},
+        {"id": "C", "name": "Ship", "lane": "Shop", "next": "END"},
+    ]
+    g = build_graph(flowmap.load(_yaml(tmp_path, steps)))
+    assert g.parallel.join_of == {"A": None}
+    assert g.visits == {"A": 1.0, "B": 1.0, "C": 1.0}
+
+
+def test_join_without_fork_and_fork_needs_two_branches(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": "B & B"},
+        {"id": "B", "name": "Ship", "lane": "Shop", "join": "all", "next": "END"},
+    ]
+    texts = _problems(_yaml(tmp_path, steps, "two.yaml"))
+    assert any("needs at least two different next steps" in t for t in texts), texts
+    assert any("no fork's branches all meet there" in t for t in texts), texts
+
+
+def test_join_reached_from_outside_its_branches(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": {"F": 0.5, "X": 0.5}},
+        {"id": "F", "name": "Start", "lane": "Shop", "next": "B & C"},
+        {"id": "B", "name": "Pack", "lane": "Shop", "next": "D"},
+        {"id": "C", "name": "Pay", "lane": "Shop", "next": "D"},
+        {"id": "X", "name": "Express", "lane": "Shop", "next": "D"},
+        {"id": "D", "name": "Ship", "lane": "Shop", "join": "all", "next": "END"},
+    ]
+    texts = _problems(_yaml(tmp_path, steps, "outside.yaml"))
+    assert any("also reached from X" in t for t in texts), texts
+
+
+def test_fork_branches_meeting_at_different_joins(tmp_path: Path) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "next": "B & C"},
+        {"id": "B", "name": "Pack", "lane": "Shop", "next": "D"},
+        {"id": "C", "name": "Pay", "lane": "Shop", "next": "E"},
+        {"id": "D", "name": "Ship", "lane": "Shop", "join": "all", "next": "E"},
+        {"id": "E", "name": "Close", "lane": "Shop", "join": "all", "next": "END"},
+    ]
+    texts = _problems(_yaml(tmp_path, steps, "diff.yaml"))
+    assert any("meet at different joins: D, E" in t for t in texts), texts
