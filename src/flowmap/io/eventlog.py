@@ -545,9 +545,10 @@ def _read_table(path: Path, name: str, kind: str, overrides: dict[str, str | Non
 
     header: list[str] = []
     sheet0, hline = "", 1
-    for sheet0, hline, row in rows:
+    for sh, ln, row in rows:
         if any(v not in (None, "") for v in row):
             header = ["" if v is None else str(v).strip() for v in row]
+            sheet0, hline = sh, ln
             break
     if not header:
         raise InputError([Problem(name, "the log is empty", "ログが空です")])
@@ -632,35 +633,35 @@ class _XesHandler:
         return int(self.locator.getLineNumber()) if self.locator is not None else 0
 
     # SAX ContentHandler protocol
-    def setDocumentLocator(self, locator: Any) -> None:  # noqa: N802
+    def setDocumentLocator(self, locator: Any) -> None:
         self.locator = locator
 
-    def startDocument(self) -> None:  # noqa: N802
+    def startDocument(self) -> None:
         pass
 
-    def endDocument(self) -> None:  # noqa: N802
+    def endDocument(self) -> None:
         pass
 
-    def startPrefixMapping(self, prefix: str, uri: str) -> None:  # noqa: N802
+    def startPrefixMapping(self, prefix: str, uri: str) -> None:
         pass
 
-    def endPrefixMapping(self, prefix: str) -> None:  # noqa: N802
+    def endPrefixMapping(self, prefix: str) -> None:
         pass
 
     def characters(self, content: str) -> None:
         pass
 
-    def ignorableWhitespace(self, content: str) -> None:  # noqa: N802
+    def ignorableWhitespace(self, content: str) -> None:
         pass
 
-    def processingInstruction(self, target: str, data: str) -> None:  # noqa: N802
+    def processingInstruction(self, target: str, data: str) -> None:
         pass
 
-    def skippedEntity(self, name: str) -> None:  # noqa: N802
+    def skippedEntity(self, name: str) -> None:
         raise InputError([Problem(f"{self.name}:{self.line()}", f"entity &{name}; is not allowed",
                                   f"実体参照 &{name}; は使えません")])
 
-    def startElement(self, tag: str, attrs: Any) -> None:  # noqa: N802
+    def startElement(self, tag: str, attrs: Any) -> None:
         stack = self.depth_stack
         local = tag.rsplit(":", 1)[-1] if ":" in tag and not tag.startswith(("string", "date")) else tag
         parent = stack[-1] if stack else ""
@@ -686,7 +687,7 @@ class _XesHandler:
             elif parent == "trace" and stack[-2] == "trace":
                 self.trace_attrs[key] = value
 
-    def endElement(self, tag: str) -> None:  # noqa: N802
+    def endElement(self, tag: str) -> None:
         local = self.depth_stack.pop()
         if local == "event" and self.event is not None and self.depth_stack and self.depth_stack[-1] == "trace":
             self.events.append((self.event_line, self.event))
@@ -724,10 +725,10 @@ def _read_xes(path: Path, name: str, gz: bool) -> EventLog:
     with contextlib.ExitStack() as stack:
         raw: IO[bytes] = stack.enter_context(open(path, "rb"))
         if gz:
-            raw = stack.enter_context(gzip.GzipFile(fileobj=raw))
+            raw = stack.enter_context(gzip.GzipFile(fileobj=raw))  # type: ignore[arg-type]
         stream = io.BufferedReader(_Limited(raw, MAX_LOG_BYTES, name), 1 << 16)
         try:
-            parser.parse(stream)  # type: ignore[arg-type]
+            parser.parse(stream)
         except xml.sax.SAXParseException as e:
             raise InputError([Problem(f"{name}:{e.getLineNumber()}", f"malformed XES: {e.getMessage()}",
                                       f"XES の書式が正しくありません: {e.getMessage()}")]) from None

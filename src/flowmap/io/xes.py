@@ -79,3 +79,14 @@ def write_xes(out: IO[str], records: Iterable[EventRecord], base: dt.datetime, *
         out.write("  </trace>\n")
     out.write("</log>\n")
     return n
+
+
+def write_simulation_xes(path: str, result: object) -> int:
+    """Write the first replication's event log of a :class:`~flowmap.simulation.SimulationResult` as XES, atomically."""
+    from .._atomic import atomic_path
+
+    reps = getattr(result, "replications", [])
+    events = reps[0].events if reps else []
+    base = dt.datetime.combine(getattr(result, "start"), dt.time(0))  # noqa: B009
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
+        return write_xes(out, events, base, name="flowmap simulation")

@@ -31,12 +31,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError, Problem
 from ..io.eventlog import EventLog
@@ -57,7 +57,7 @@ from ..model import (
 from .fit import Fit, fit_duration, otsu_split, quantile
 from .profile import MINUTES_PER_DAY, ActivityProfile, LogProfile, profile_log
 
-__all__ = ["Discovery", "discover", "load_lane_map", "is_wait_step"]
+__all__ = ["Discovery", "discover", "is_wait_step", "load_lane_map"]
 
 CUSTOMER_LANE_WORDS = ("お客様", "顧客", "お客", "購入者", "customer", "client", "buyer", "shopper")
 CUSTOMER_ACTIVITY_WORDS = ("注文", "入金", "支払", "決済", "キャンセル", "返品", "受取", "購入", "問い合わせ", "問合せ",
@@ -612,7 +612,7 @@ def _mean_gaps(events: list[tuple[int, str, str, str, float, float]]) -> dict[tu
     acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0, 0.0])
     for evs in by_case.values():
         evs.sort()
-        for (_s0, e0, a0), (s1, _e1, a1) in zip(evs, evs[1:], strict=False):
+        for (_s0, e0, a0), (s1, _e1, a1) in itertools.pairwise(evs):
             x = acc[(a0, a1)]
             g = max(0.0, s1 - e0)
             x[0] += g

@@ -56,7 +56,7 @@ def quantile(sorted_xs: Sequence[float], q: float) -> float:
 def _sig(x: float, digits: int = 3) -> float:
     if x == 0 or not math.isfinite(x):
         return 0.0
-    return round(x, max(0, digits - 1 - int(math.floor(math.log10(abs(x))))))
+    return round(x, max(0, digits - 1 - math.floor(math.log10(abs(x)))))
 
 
 def _cdf(d: Duration, x: float) -> float:
