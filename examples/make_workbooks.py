@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 import flowmap
+from flowmap.milestones import milestones_text
 from flowmap.model import END, Flow, days_text
 
 HERE = Path(__file__).resolve().parent
@@ -137,6 +138,8 @@ def build(model: str, out: Path, ja: bool) -> None:
     pairs = [("1日の受注件数", "orders_per_day", st.orders_per_day), ("日数", "days", st.days),
              ("乱数シード", "seed", st.seed), ("反復回数", "replications", st.replications),
              ("通貨", "currency", st.currency), ("祝日", "holidays", st.holidays)]
+    if st.milestones:
+        pairs.append(("区間", "milestones", milestones_text(st.milestones)))
     for kj, ke, v in pairs:
         wsn.append([kj if ja else ke, v])
     wb.save(out)

@@ -215,3 +215,41 @@ def test_cli_says_why_an_analyzer_could_not_run(cli: Run, tmp_path: Path) -> Non
     assert "手段の分散 は実行できません" in r.output
     data = json.loads(cli("analyze", p, "--format", "json").output)
     assert {s["analyzer"] for s in data["skipped"]} == {"duplication", "tool_scatter", "journey"}
+
+
+def test_every_finding_has_code_key_params_and_lang_changes_only_words(cli: Run) -> None:
+    asis = MODELS / "ec_order_asis.yaml"
+    ja = json.loads(cli("analyze", asis, "--format", "json", "--lang", "ja").output)
+    en = json.loads(cli("analyze", asis, "--format", "json", "--lang", "en").output)
+    words = {"title", "message", "suggestion"}
+    for f in ja["findings"]:
+        assert f["code"].startswith(f["analyzer"] + ".") and f["key"].startswith(f["analyzer"] + ":")
+        assert isinstance(f["params"], dict) and f["params"]
+    keys = [f["key"] for f in ja["findings"]]
+    assert len(keys) == len(set(keys))
+    assert [{k: v for k, v in f.items() if k not in words} for f in ja["findings"]] == \
+        [{k: v for k, v in f.items() if k not in words} for f in en["findings"]]
+    assert [f["title"] for f in ja["findings"]] != [f["title"] for f in en["findings"]]
+
+
+def test_keys_name_the_subject_across_as_is_and_to_be(tmp_path: Path) -> None:
+    body = TOOLS + """
+settings: {orders_per_day: 100}
+owners:
+- {name: admin, lane: orders, headcount: 1, hours: "9:00-17:00", days: every day}
+- {name: team, lane: orders, headcount: 2, hours: "9:00-17:00", days: every day}
+steps:
+- {id: S1, name: key in, lane: orders, owner: admin, tools: [Sheet], duration: %s, writes: [order], next: S2}
+- {id: S2, name: check, lane: orders, owner: team, tools: [CRM], duration: 1, writes: [order]}
+"""
+    before = run_analysis(flow_of(tmp_path, body % 4.5), lang="en").findings
+    (tmp_path / "b").mkdir()
+    after = run_analysis(flow_of(tmp_path / "b", body % 2), lang="ja").findings
+    kb = {f.key: f for f in before}
+    ka = {f.key: f for f in after}
+    # the same duplicated item keeps its key though its words, language and figures changed
+    assert "duplication:order" in kb and "duplication:order" in ka
+    assert kb["duplication:order"].title != ka["duplication:order"].title
+    # the overloaded owner is gone in the to-be flow
+    assert "workload_imbalance:admin" in kb and "workload_imbalance:admin" not in ka
+    assert kb["workload_imbalance:admin"].params["owner"] == "admin"

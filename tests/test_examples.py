@@ -32,4 +32,4 @@ def test_api_example_output() -> None:
     assert out[3] == "round trip through YAML unchanged: True"
     assert out[4] == "findings: 31, high: 4"
     assert out[5] == "most loaded: 事務スタッフ at 87% of capacity"
-    assert out[6] == "simulated lead time: 78.0 h on average"
+    assert out[6] == "simulated lead time: 73.5 h on average"  # seeded; CRN streams per step since issue 10

@@ -16,7 +16,7 @@ from click.testing import Result
 import flowmap
 from flowmap.model import Duration, Edge, Flow, Lane, Owner, Schedule, Settings, Step, WorkHours
 from flowmap.render.simulation import events_csv
-from flowmap.simulation import _Calendar
+from flowmap.simulation.calendar import Calendar
 
 from .conftest import MODELS
 
@@ -71,7 +71,7 @@ def test_littles_law() -> None:
 def test_calendar_next_open() -> None:
     owner = Owner(name="x", hours=WorkHours(start=540, end=1080), days=[0, 1, 2, 3, 4])
     friday = dt.date(2026, 11, 27)
-    cal = _Calendar(owner, friday, 30, {dt.date(2026, 12, 1)}, honour_closed=True)
+    cal = Calendar(owner, friday, 30, {dt.date(2026, 12, 1)}, honour_closed=True)
     assert cal.next_open(20 * 60) == 3 * 1440 + 540  # Friday 20:00 -> Monday 9:00
     assert cal.next_open(8 * 60) == 540  # before opening -> same day 9:00
     assert cal.next_open(10 * 60) == 600  # open -> now
@@ -204,7 +204,7 @@ def test_several_entry_steps_and_orders_per_day_override() -> None:
     r = flowmap.simulate(flow, replications=1, seed=4)
     counts = {s.step: s.count for s in r.steps}
     assert counts["W"] / 50 == pytest.approx(70, rel=0.05) and counts["P"] / 50 == pytest.approx(30, rel=0.08)
-    assert counts["S"] == counts["W"] + counts["P"]
+    assert 0 <= counts["W"] + counts["P"] - counts["S"] <= 3  # at most the three in service at the horizon
     doubled = flowmap.simulate(flow, replications=1, seed=4, orders_per_day=200)
     assert doubled.arrived / 50 == pytest.approx(200, rel=0.05)
-    assert doubled.settings["orders_per_day"] == 200
+    assert doubled.settings.orders_per_day == 200

@@ -121,13 +121,19 @@ def validate(flow: str, lang: str | None) -> None:
 @click.argument("flow", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="Output file: .xlsx, .yaml or .json.")
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="Apply the changes of a scenario file (YAML) and write the changed flow.")
 @LANG_OPTION
 @boundary
-def convert(flow: str, out: str, lang: str | None) -> None:
-    """Convert FLOW between .xlsx, .yaml and .json."""
+def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
+    """Convert FLOW between .xlsx, .yaml and .json (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
     f = _load(flow)
+    if scenario:
+        from .scenario import apply_scenario, load_scenario
+
+        f = apply_scenario(f, load_scenario(scenario))
     lang = pick(lang, f.language)
     save(f, out, lang)
     click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
@@ -235,17 +241,23 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file.")
 @click.option("--events", type=click.Path(dir_okay=False), default=None,
               help="Write the event log of the first replication: CSV (case_id,activity,resource,lane,start,end), "
-                   "or XES when OUT ends in .xes.")
+                   "or XES (start/complete pairs, resource, lane) when OUT ends in .xes.")
+@click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
+              help="Also report the lead time from reaching step FROM to the end of step TO.")
 @LANG_OPTION
 @boundary
 def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: int | None, replications: int | None,
-             workers: int, start: Any, fmt: str, out: str | None, events: str | None, lang: str | None) -> None:
+             workers: int, start: Any, fmt: str, out: str | None, events: str | None, between: tuple[str, str] | None,
+             lang: str | None) -> None:
     """Run the flow in SimPy: lead time, waits per step, utilization per owner."""
-    from ._atomic import write_text
+    from contextlib import ExitStack
+
     from .render import simulation as r
     from .simulation import simulate as run
+    from .simulation import start_date
+    from .simulation.eventlog import csv_event_sink
 
-    f = _load(flow)
+    f, g = _load_graph(flow)
     lang = pick(lang, f.language)
     progress = None
     bar: Any = None
@@ -259,21 +271,22 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+    first_day = start_date(f, start.date() if start else None)
     try:
-        result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
-                     workers=workers, events=events is not None, start=start.date() if start else None, progress=progress)
+        with ExitStack() as stack:
+            sink = None
+            if events:
+                from .io.xes import xes_event_sink
+
+                is_xes = events.lower().endswith(".xes")
+                sink = stack.enter_context(xes_event_sink(events, first_day) if is_xes else csv_event_sink(events, first_day))
+            result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
+                         workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
     finally:
         if bar is not None:
             bar.stop()
     for line in r.overload_lines(result, lang):
         click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
-    if events:
-        if events.lower().endswith(".xes"):
-            from .io.xes import write_simulation_xes
-
-            write_simulation_xes(events, result)
-        else:
-            write_text(events, r.events_csv(result))
     text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
     _write_or_echo(out, text, lang)
 

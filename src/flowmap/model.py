@@ -25,6 +25,7 @@ __all__ = [
     "Edge",
     "Flow",
     "Lane",
+    "Milestone",
     "Owner",
     "Parallel",
     "Schedule",
@@ -185,6 +186,18 @@ def days_text(days: list[int], lang: str = "en") -> str:
     return ",".join(names[d] for d in ds)
 
 
+class Milestone(_Model):
+    """A named stretch of the flow whose lead time is reported on its own (Settings ``milestones``/``区間``):
+    from the moment a case reaches step ``start`` to the end of step ``end`` (first passage of each)."""
+
+    name: str
+    start: str
+    end: str
+
+    def text(self) -> str:
+        return f"{self.name}: {self.start}-{self.end}"
+
+
 class Settings(_Model):
     orders_per_day: float = 100.0
     days: int = 20
@@ -200,6 +213,7 @@ class Settings(_Model):
     scatter_tools: int = 3
     automation_minutes: float = 30.0
     hourly_profile: list[float] = Field(default_factory=list)  # 24 relative arrival weights, hour 0 first
+    milestones: list[Milestone] = Field(default_factory=list)  # segments of the lead time to report
 
 
 class Lane(_Model):
@@ -441,6 +455,18 @@ def check_flow(flow: Flow) -> list[Problem]:
         if s.volume is not None and s.volume < 0:
             add(flow.loc("step", s.id, "volume"), f"volume {s.volume:g} must not be negative",
                 f"件数 {s.volume:g} は 0 以上にしてください")
+
+    seen_milestone: set[str] = set()
+    for m in flow.settings.milestones:
+        where = flow.loc("setting", "milestones", m.name)
+        if m.name in seen_milestone:
+            add(where, f"milestone segment {m.name!r} is named twice", f"区間「{m.name}」が重複しています")
+        seen_milestone.add(m.name)
+        for sid in (m.start, m.end):
+            if sid not in ids:
+                en, ja = _hint(sid, list(ids))
+                add(where, f"milestone segment {m.name!r}: step {sid!r} does not exist{en}",
+                    f"区間「{m.name}」: 工程「{sid}」が存在しません{ja}")
 
     by_source: dict[str, list[Edge]] = defaultdict(list)
     names = {s.name: s.id for s in flow.steps}

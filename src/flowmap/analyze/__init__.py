@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..capacity import capacity_from_load
 from ..errors import InputError, UsageError
 from ..graph import FlowGraph, build_graph
 from ..model import Flow, check_flow
@@ -39,6 +40,7 @@ class Analysis:
             "findings": [x.to_dict() for x in self.findings],
             "workload": [o.to_dict() for o in self.workload.owners],
             "workload_spread": self.workload.spread(),
+            "capacity": [c.to_dict() for c in capacity_from_load(self.flow, self.workload)],
             "skipped": [{"analyzer": k, "reason": v} for k, v in self.skipped.items()],
         }
 
@@ -69,8 +71,19 @@ def run_analysis(flow: Flow, *, only: list[str] | None = None, lang: str | None 
         except NotApplicable as e:
             skipped[name] = e.ja if lang == "ja" else e.en
     order = {n: i for i, n in enumerate(ANALYZERS)}
-    findings.sort(key=lambda x: (severity_rank(x.severity), order[x.analyzer], -x.minutes_per_day, x.title))
+    findings.sort(key=lambda x: (severity_rank(x.severity), order[x.analyzer], -x.minutes_per_day, x.key))
+    _unique_keys(findings)
     return Analysis(flow=flow, graph=graph, workload=load, findings=findings, skipped=skipped, lang=lang)
+
+
+def _unique_keys(findings: list[Finding]) -> None:
+    """Keys name subjects; should two findings share one, number the later ones so keys stay unique."""
+    seen: dict[str, int] = {}
+    for f in findings:
+        n = seen.get(f.key, 0) + 1
+        seen[f.key] = n
+        if n > 1:
+            f.key = f"{f.key}#{n}"
 
 
 def analyze(flow: Flow, *, only: list[str] | None = None, lang: str | None = None) -> list[Finding]:

@@ -11,9 +11,11 @@ from ..graph import FlowGraph
 from ..model import Flow, Owner, Step, Tool
 from .load import Workload
 
-__all__ = ["SEVERITIES", "Context", "Finding", "NotApplicable", "severity_rank"]
+__all__ = ["SEVERITIES", "Context", "Finding", "NotApplicable", "ParamValue", "Params", "Severity", "severity_rank"]
 
 Severity = Literal["high", "medium", "low"]
+ParamValue = str | int | float | bool | None | list[str] | list[float]
+Params = dict[str, ParamValue]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 
 
@@ -22,9 +24,17 @@ def severity_rank(severity: str) -> int:
     return ("high", "medium", "low").index(severity)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Finding:
+    """One finding.  ``code`` says what kind of finding it is
+    (``duplication.same_data``), ``key`` names its subject independently of
+    language and of the run (the same duplicated item, overloaded owner or
+    handoff pair gets the same key in an as-is and a to-be flow), ``params``
+    holds the figures its words are made from."""
+
     analyzer: str
+    code: str
+    key: str
     severity: Severity
     title: str
     message: str
@@ -34,6 +44,7 @@ class Finding:
     data: list[str] = field(default_factory=list)
     minutes_per_day: float = 0.0
     suggestion: str = ""
+    params: Params = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -23,7 +23,10 @@ def analyze(ctx: Context) -> list[Finding]:
             continue
         per_day = ctx.load.step_per_day.get(s.id, 0.0)
         findings.append(Finding(
-            analyzer=NAME, severity="medium" if minutes >= 120 else "low",
+            analyzer=NAME, code="automation.transcription", key=f"automation:{s.id}",
+            severity="medium" if minutes >= 120 else "low",
+            params={"step": s.id, "step_name": s.name, "per_day": round(per_day, 1), "minutes_per_day": round(minutes, 1),
+                    "reads": list(s.reads), "writes": list(s.writes), "tools": systems},
             title=ctx.t(f"Automate {s.id} {s.name}", f"{s.id} {s.name} の自動化候補"),
             message=ctx.t(f"{s.name} runs {per_day:.0f} times a day by hand ({minutes:.0f} min/day), keying "
                           f"{', '.join(s.reads) or 'data'} into {', '.join(s.writes)} "

@@ -51,14 +51,13 @@ def analyze(ctx: Context) -> list[Finding]:
         if len(sids) >= 2:
             groups[tuple(sorted(set(sids), key=order.__getitem__))].append(item)
     findings: list[Finding] = []
-    cust = ctx.t("customer", "お客様")
     for group, items in groups.items():
         sids = list(group)
         people: list[str] = []
         tools: list[str] = []
         for sid in sids:
             s = steps[sid]
-            who = s.owners if s.lane not in customer else [cust]
+            who = s.owners if s.lane not in customer else [s.lane]  # the customer, by the flow's own lane name
             people += [o for o in who if o not in people]
             tools += [t for t in _record_tools(ctx, sid) if t not in tools]
         # minutes spent re-entering: every writer after the first, pro rata of its written items
@@ -79,7 +78,10 @@ def analyze(ctx: Context) -> list[Finding]:
         labels = ctx.t(", ", "、").join(ctx.step_label(s) for s in sids)
         keep = _keep(ctx, tools, sids)
         findings.append(Finding(
-            analyzer=NAME, severity=severity,  # type: ignore[arg-type]
+            analyzer=NAME, code="duplication.same_data", key=f"duplication:{'+'.join(sorted(items))}",
+            severity=severity,  # type: ignore[arg-type]
+            params={"items": sorted(items), "times": len(sids), "steps": sids, "people": people, "tools": tools,
+                    "keep": keep, "minutes_per_day": round(minutes, 1)},
             title=ctx.t(f"{', '.join(items)} entered {len(sids)} times", f"{'・'.join(items)} を {len(sids)} 回入力している"),
             message=ctx.t(
                 f"{', '.join(items)} is entered in {labels} by {', '.join(people)}"
@@ -99,7 +101,9 @@ def analyze(ctx: Context) -> list[Finding]:
         missing = [i for i in s.reads if i not in written_any]
         if missing:
             findings.append(Finding(
-                analyzer=NAME, severity="low",
+                analyzer=NAME, code="duplication.never_recorded",
+                key=f"duplication:unrecorded:{'+'.join(sorted(missing))}@{s.id}", severity="low",
+                params={"items": missing, "step": s.id, "step_name": s.name},
                 title=ctx.t(f"{', '.join(missing)} is read but never recorded", f"{'・'.join(missing)} は参照されるのにどこにも入力されていない"),
                 message=ctx.t(f"{ctx.step_label(s.id)} reads {', '.join(missing)}, which no step writes: it lives only in someone's head or an unlisted file.",
                               f"{ctx.step_label(s.id)} が参照する {'・'.join(missing)} はどの工程でも入力されていません。誰かの頭の中か、フローにない資料にしかありません。"),

@@ -20,7 +20,8 @@ def analyze(ctx: Context) -> list[Finding]:
     if per_case >= 3:
         owners = list(dict.fromkeys(o for h in handoffs for o in (*h.from_owners, *h.to_owners)))
         findings.append(Finding(
-            analyzer=NAME, severity="medium" if per_case >= 6 else "low",
+            analyzer=NAME, code="handoffs.many", key="handoffs:per_case", severity="medium" if per_case >= 6 else "low",
+            params={"per_case": round(per_case, 2), "owners": len(owners)},
             title=ctx.t(f"{per_case:.1f} handoffs per case", f"1 件あたり {per_case:.1f} 回の引き継ぎ"),
             message=ctx.t(f"A case changes hands {per_case:.1f} times on average between {len(owners)} owners; every handoff waits and can drop information.",
                           f"1 件の案件が平均 {per_case:.1f} 回、{len(owners)} 者の間で受け渡されます。引き継ぎごとに待ちと情報の抜けが生じます。"),
@@ -51,7 +52,8 @@ def analyze(ctx: Context) -> list[Finding]:
                 continue
             seen.add(key)
             findings.append(Finding(
-                analyzer=NAME, severity="medium",
+                analyzer=NAME, code="handoffs.ping_pong", key=f"handoffs:ping_pong:{a.id}>{b.id}>{c.id}", severity="medium",
+                params={"from_owners": list(a.owners), "to_owners": list(b.owners), "steps": list(key)},
                 title=ctx.t(f"Work goes back and forth: {'/'.join(a.owners)} → {'/'.join(b.owners)} → {'/'.join(a.owners)}",
                             f"{'・'.join(a.owners)} → {'・'.join(b.owners)} → {'・'.join(a.owners)} の往復"),
                 message=ctx.t(f"{ctx.step_label(a.id)}, {ctx.step_label(b.id)} and {ctx.step_label(c.id)} pass the case back to where it came from.",
@@ -72,7 +74,9 @@ def analyze(ctx: Context) -> list[Finding]:
         if wait * per_day < 30:
             continue
         findings.append(Finding(
-            analyzer=NAME, severity="low",
+            analyzer=NAME, code="handoffs.tool_wait", key=f"handoffs:wait:{h.source}->{h.target}", severity="low",
+            params={"source": h.source, "target": h.target, "tools": [t for t, _ in delays], "per_day": round(per_day, 1),
+                    "wait_minutes": round(wait, 1), "waiting_hours_per_day": round(wait * per_day / 60, 1)},
             title=ctx.t(f"Handoff {h.source} → {h.target} waits on {', '.join(t for t, _ in delays)}",
                         f"{h.source} → {h.target} の引き継ぎが {'・'.join(t for t, _ in delays)} 待ち"),
             message=ctx.t(f"{per_day:.0f} handoffs a day wait about {wait:.0f} min each for {', '.join(t for t, _ in delays)} "

@@ -23,7 +23,9 @@ def analyze(ctx: Context) -> list[Finding]:
         severity = "medium" if (s.emotion or 0) <= -2 else "low"
         feeling = f"{s.emotion:+d}" if s.emotion is not None else "?"
         findings.append(Finding(
-            analyzer=NAME, severity=severity,  # type: ignore[arg-type]
+            analyzer=NAME, code="journey.pain_point", key=f"journey:{s.id}", severity=severity,  # type: ignore[arg-type]
+            params={"step": s.id, "step_name": s.name, "per_day": round(per_day.get(s.id, 0), 1), "emotion": s.emotion,
+                    "touchpoint": s.touchpoint or None, "pain": s.pain or None},
             title=ctx.t(f"Pain point at {s.id} {s.name}", f"{s.id} {s.name} でお客様が不満"),
             message=ctx.t(f"{per_day.get(s.id, 0):.0f} customers a day reach {s.name} ({s.touchpoint or 'no touchpoint'}, emotion {feeling})"
                           + (f": {s.pain}" if s.pain else "."),

@@ -48,7 +48,9 @@ def analyze(ctx: Context) -> list[Finding]:
         minutes = sum(ctx.load.step_minutes.get(sid, 0.0) for sid in owner_steps[o]
                       if any(t in comm for t in ctx.steps[sid].tools))
         findings.append(Finding(
-            analyzer=NAME, severity="high" if len(used) >= threshold + 2 else "medium",
+            analyzer=NAME, code="tool_scatter.owner", key=f"tool_scatter:owner:{o}",
+            severity="high" if len(used) >= threshold + 2 else "medium",
+            params={"owner": o, "tools": used, "count": len(used), "steps": len(owner_steps[o]), "keep": keep},
             title=ctx.t(f"{o} communicates through {len(used)} tools", f"{o} の連絡手段が {len(used)} 種類に分散"),
             message=ctx.t(f"{o} uses {', '.join(used)} to communicate across {len(owner_steps[o])} steps; messages get lost between channels.",
                           f"{o} は {len(owner_steps[o])} 工程で {'・'.join(used)} を使い分けています。連絡が手段の間で抜け落ちます。"),
@@ -70,7 +72,9 @@ def analyze(ctx: Context) -> list[Finding]:
         used = list(used_set)
         keep = _most_used(ctx, used, list(pair_steps[(a, b)]))
         findings.append(Finding(
-            analyzer=NAME, severity="medium" if len(used) >= threshold else "low",
+            analyzer=NAME, code="tool_scatter.handoff", key=f"tool_scatter:handoff:{'+'.join(a)}->{'+'.join(b)}",
+            severity="medium" if len(used) >= threshold else "low",
+            params={"from_owners": list(a), "to_owners": list(b), "tools": used, "count": len(used), "keep": keep},
             title=ctx.t(f"Handoff {'/'.join(a)} → {'/'.join(b)} over {len(used)} channels",
                         f"{'・'.join(a)} → {'・'.join(b)} の引き継ぎが {len(used)} 種類の手段"),
             message=ctx.t(f"Work passes from {', '.join(a)} to {', '.join(b)} by {', '.join(used)}; the receiver has to watch every channel.",
@@ -99,7 +103,8 @@ def analyze(ctx: Context) -> list[Finding]:
         sids = list(dict.fromkeys(sid for i in items for sid in item_steps[i]))
         keep = _most_used(ctx, rec, sids)
         findings.append(Finding(
-            analyzer=NAME, severity="medium",
+            analyzer=NAME, code="tool_scatter.records", key=f"tool_scatter:records:{'+'.join(sorted(items))}", severity="medium",
+            params={"items": sorted(items), "tools": rec, "count": len(rec), "keep": keep},
             title=ctx.t(f"{', '.join(items)} kept in {len(rec)} records", f"{'・'.join(items)} の記録先が {len(rec)} か所"),
             message=ctx.t(f"{', '.join(items)} is recorded in {', '.join(rec)}; nobody knows which one is right.",
                           f"{'・'.join(items)} が {'・'.join(rec)} に分かれて記録され、どれが正しいか分かりません。"),
@@ -119,7 +124,8 @@ def analyze(ctx: Context) -> list[Finding]:
         used = list(lane_set)
         if len(used) > threshold:
             findings.append(Finding(
-                analyzer=NAME, severity="low",
+                analyzer=NAME, code="tool_scatter.lane", key=f"tool_scatter:lane:{lane}", severity="low",
+                params={"lane": lane, "tools": used, "count": len(used), "steps": len(lane_steps[lane])},
                 title=ctx.t(f"Lane {lane} uses {len(used)} communication tools", f"{lane} レーンの連絡手段が {len(used)} 種類"),
                 message=ctx.t(f"The {len(lane_steps[lane])} steps of {lane} use {', '.join(used)}.",
                               f"{lane} の {len(lane_steps[lane])} 工程で {'・'.join(used)} が使われています。"),

@@ -34,7 +34,13 @@ def analyze(ctx: Context) -> list[Finding]:
             names = ", ".join(f"{p.owner} {p.utilization:.0%}" for p in idle)
             names_ja = "、".join(f"{p.owner} {p.utilization:.0%}" for p in idle)
             findings.append(Finding(
-                analyzer=NAME, severity="high" if u > 1 else "medium",
+                analyzer=NAME, code="workload_imbalance.idle_peers", key=f"workload_imbalance:{o.owner}",
+                severity="high" if u > 1 else "medium",
+                params={"owner": o.owner, "lane": o.lane, "utilization": round(u, 3),
+                        "minutes_per_day": round(o.minutes_per_day, 1), "capacity_minutes_per_day": round(o.capacity_minutes_per_day, 1),
+                        "data_entry_minutes_per_day": round(o.data_entry_minutes, 1),
+                        "idle_owners": [p.owner for p in idle], "idle_utilizations": [round(p.utilization, 3) for p in idle],
+                        "move_minutes_per_day": round(move, 1), "gini": spread["gini"], "cv": spread["cv"]},
                 title=ctx.t(f"{o.owner} at {u:.0%} while {idle[0].owner} is at {idle[0].utilization:.0%}",
                             f"{o.owner} の稼働率 {u:.0%}、同じ {o.lane} の {idle[0].owner} は {idle[0].utilization:.0%}"),
                 message=ctx.t(
@@ -50,7 +56,9 @@ def analyze(ctx: Context) -> list[Finding]:
             ))
         else:
             findings.append(Finding(
-                analyzer=NAME, severity="low",
+                analyzer=NAME, code="workload_imbalance.over_capacity", key=f"workload_imbalance:{o.owner}", severity="low",
+                params={"owner": o.owner, "lane": o.lane, "utilization": round(u, 3),
+                        "minutes_per_day": round(o.minutes_per_day, 1), "capacity_minutes_per_day": round(o.capacity_minutes_per_day, 1)},
                 title=ctx.t(f"{o.owner} is at {u:.0%} of capacity", f"{o.owner} の稼働率が {u:.0%}"),
                 message=ctx.t(f"{o.owner} is busy and so is the rest of {o.lane}: this is capacity, not imbalance.",
                               f"{o.owner} も {o.lane} の他の担当者も忙しく、偏りではなく人手の不足です。"),
@@ -67,7 +75,10 @@ def analyze(ctx: Context) -> list[Finding]:
             busy = any(p.utilization > over_t for p in top)
             who = [p.owner for p in top]
             findings.append(Finding(
-                analyzer=NAME, severity="medium" if busy else "low",
+                analyzer=NAME, code="workload_imbalance.data_entry", key="workload_imbalance:data_entry",
+                severity="medium" if busy else "low",
+                params={"owners": who, "share": round(share, 3), "shares": [round(p.data_entry_share, 3) for p in top],
+                        "data_entry_minutes_per_day": round(sum(p.data_entry_minutes for p in entry), 1)},
                 title=ctx.t(f"{share:.0%} of data entry falls on {', '.join(who)}", f"データ入力の {share:.0%} が {'・'.join(who)} に集中"),
                 message=ctx.t(f"Of {sum(p.data_entry_minutes for p in entry):.0f} min/day of data entry, "
                               f"{', '.join(f'{p.owner} {p.data_entry_share:.0%}' for p in top)}.",

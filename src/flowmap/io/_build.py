@@ -148,6 +148,14 @@ def _settings(rows: Iterable[tuple[str, Any, str, str]], ctx: _Ctx) -> tuple[Set
                         "時間帯別比率は 0 時から順に 24 個の 0 以上の数にしてください（すべて 0 は不可）")
                 continue
             data[name] = weights
+        elif name == "milestones":
+            from ..milestones import MilestoneError, parse_milestones
+
+            try:
+                data[name] = parse_milestones(value)
+                meta["milestones_loc"] = value_loc
+            except MilestoneError as e:
+                ctx.add(value_loc, e.en, e.ja)
         elif name == "holidays":
             v = _clean(value)
             if v.lower() not in ("none", "なし", "-"):
@@ -406,6 +414,8 @@ def build_flow(
             locs[("owner", oname, key)] = where
     for tname, where in tool_locs.items():
         locs[("tool", tname, "")] = where
+    if "milestones_loc" in meta:
+        locs[("setting", "milestones", "")] = meta["milestones_loc"]
     flow.add_locs(locs)
 
     problems_all = ctx.problems + [p for p in check_flow(flow) if p not in ctx.problems]

@@ -207,6 +207,10 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
         settings["closed"] = list(st.closed)
     if st.hourly_profile:
         settings["hourly_profile"] = list(st.hourly_profile)
+    if st.milestones:
+        from ..milestones import milestones_value
+
+        settings["milestones"] = milestones_value(st.milestones)
     settings.update(overload=st.overload, underload=st.underload, scatter_tools=st.scatter_tools,
                     automation_minutes=st.automation_minutes)
     out: dict[str, Any] = {

@@ -8,12 +8,16 @@ with the offset given, else as local wall-clock time like the CSV log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
-__all__ = ["EventRecord", "write_xes"]
+from .._atomic import atomic_path
+
+__all__ = ["EventRecord", "write_xes", "xes_event_sink"]
 
 EventRecord = tuple[int | str, str, str, str, float, float]
 """(case id, activity, resource, lane, start minute, end minute); minutes from ``base``."""
@@ -81,12 +85,15 @@ def write_xes(out: IO[str], records: Iterable[EventRecord], base: dt.datetime, *
     return n
 
 
-def write_simulation_xes(path: str, result: object) -> int:
-    """Write the first replication's event log of a :class:`~flowmap.simulation.SimulationResult` as XES, atomically."""
-    from .._atomic import atomic_path
+@contextlib.contextmanager
+def xes_event_sink(path: str | Path, start: dt.date) -> Iterator[Callable[[EventRecord], None]]:
+    """A simulation event sink writing XES to ``path`` when the run ends, atomically.
 
-    reps = getattr(result, "replications", [])
-    events = reps[0].events if reps else []
-    base = dt.datetime.combine(getattr(result, "start"), dt.time(0))  # noqa: B009
+    XES nests events in their case, and a simulation emits them as steps end, so the
+    records (compact tuples) are kept until the run ends and then written case by case.
+    """
+    records: list[EventRecord] = []
+    yield records.append
+    base = dt.datetime.combine(start, dt.time(0))
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
-        return write_xes(out, events, base, name="flowmap simulation")
+        write_xes(out, records, base, name="flowmap simulation")

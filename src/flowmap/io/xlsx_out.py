@@ -197,6 +197,10 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
         rows.append(("closed", ", ".join(d.isoformat() for d in st.closed)))
     if st.hourly_profile:
         rows.append(("hourly_profile", ", ".join(f"{w:g}" for w in st.hourly_profile)))
+    if st.milestones:
+        from ..milestones import milestones_text
+
+        rows.append(("milestones", milestones_text(st.milestones)))
     rows += [("overload", _num(st.overload)), ("underload", _num(st.underload)),
              ("scatter_tools", st.scatter_tools), ("automation_minutes", _num(st.automation_minutes))]
     for k, v in rows:

@@ -239,8 +239,9 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
         lt = sim.lead_time
         result.lead_time = {"model": {"mean": round(lt.mean, 3), "p50": round(lt.p50, 3), "p90": round(lt.p90, 3)},
                             "log": log_lt}
-        result.simulation = {"days": sim.settings["days"], "replications": sim.settings["replications"],
-                             "seed": sim.settings["seed"], "start": sim.settings["start"]}
+        ss = sim.settings
+        result.simulation = {"days": ss.days, "replications": ss.replications, "seed": ss.seed,
+                             "start": ss.start.isoformat()}
         waits = {x.step: x.wait_mean_minutes for x in sim.steps}
         for row in result.steps:
             row["model_wait_minutes"] = round(waits.get(row["step"], 0.0), 3)

@@ -19,6 +19,7 @@ from rich.text import Text
 from .._atomic import atomic_path
 from .._lang import t
 from ..analyze import SEVERITIES, Analysis
+from ..capacity import capacity_from_load, capacity_line
 from ..io.xlsx_out import print_wide
 from ._common import analyzer_label, join, pct, severity_label
 
@@ -85,6 +86,9 @@ def to_text(a: Analysis, *, width: int = 110, color: bool = False) -> str:
     spread = a.workload.spread()
     con.print(t(lang, f"spread of utilization: Gini {spread['gini']:.2f}, CV {spread['cv']:.2f}",
                 f"稼働率のばらつき: ジニ係数 {spread['gini']:.2f}・変動係数 {spread['cv']:.2f}"))
+    cap = capacity_line(capacity_from_load(a.flow, a.workload), lang)
+    if cap:
+        con.print(cap)
     text = buf.getvalue()
     return text if color else "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 

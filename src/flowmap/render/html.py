@@ -21,7 +21,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyvis.network import Network
 
@@ -31,6 +31,9 @@ from ..graph import FlowGraph
 from ..model import Flow
 from ._common import analyzer_label, join, severity_label
 from .svg import Bar, bar_chart, histogram, line_chart, nice_step
+
+if TYPE_CHECKING:
+    from ..simulation import SimulationResult
 
 __all__ = ["report_html", "view_html"]
 
@@ -397,7 +400,7 @@ def _workload_chart(a: Analysis, lang: str) -> str:
     return bar_chart(bars, legend=legend) + f'<p class="fm-note">{escape(note)}</p>'
 
 
-def _simulation_section(sim: Any, lang: str) -> str:
+def _simulation_section(sim: SimulationResult, lang: str) -> str:
     from .simulation import duration_text, overload_lines
 
     lt = sim.lead_time
@@ -412,7 +415,8 @@ def _simulation_section(sim: Any, lang: str) -> str:
     out = ['<div class="fm-kpis">' + "".join(f'<div class="fm-kpi"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in kpis) + "</div>"]
     for line in overload_lines(sim, lang):
         out.append(f'<p class="fm-warn">{escape(line)}</p>')
-    hours = [x / 60 for r in sim.replications for x in r.lead_times]
+    lead = sim.lead_histogram().values()
+    hours, weights = [v / 60 for v, _ in lead], [c for _, c in lead]
     if hours:
         in_days = max(hours) > 72
         step = nice_step(max(hours))
@@ -421,7 +425,7 @@ def _simulation_section(sim: Any, lang: str) -> str:
             return t(lang, f"{h / 24:g} d", f"{h / 24:g}日") if in_days else t(lang, f"{h:g} h", f"{h:g}時間")
 
         out.append(histogram(hours, step=step, fmt=tick, xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"),
-                             title=t(lang, "Lead time distribution", "リードタイムの分布")))
+                             title=t(lang, "Lead time distribution", "リードタイムの分布"), weights=weights))
     steps = sorted((s for s in sim.steps if s.count and s.wait_mean_minutes > 0.5), key=lambda s: -s.wait_mean_minutes)[:15]
     out.append(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
                               text=duration_text(s.wait_mean_minutes, lang)) for s in steps],
@@ -429,7 +433,8 @@ def _simulation_section(sim: Any, lang: str) -> str:
     out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > 0.85,
                               text=f"{o.utilization:.0%}") for o in sim.owners],
                          title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）")))
-    days, start, opd, seed, reps = (sim.settings[k] for k in ("days", "start", "orders_per_day", "seed", "replications"))
+    ss = sim.settings
+    days, start, opd, seed, reps = ss.days, ss.start.isoformat(), ss.orders_per_day, ss.seed, ss.replications
     note = t(lang, f"{days:g} days from {start}, {opd:g} orders/day, seed {seed}, {reps} replications.",
              f"{start} から {days:g} 日間・1日 {opd:g} 件・乱数シード {seed}・反復 {reps} 回。")
     out.append(f'<p class="fm-note">{escape(note)}</p>')
@@ -459,7 +464,7 @@ def _journey_section(flow: Flow, lang: str) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Any | None, lang: str,
+def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: SimulationResult | None, lang: str,
                 extra: list[tuple[str, str, str]] | None = None) -> str:
     """The one-page report; ``extra`` adds (id, title, HTML content) sections at the end (e.g. the log check)."""
     data = lane_graph(flow, graph, analysis, lang)

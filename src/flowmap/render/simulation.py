@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._lang import t
+from ..capacity import capacity_line
 from ..simulation import SimulationResult
 
 __all__ = ["duration_text", "events_csv", "overload_lines", "to_json", "to_text"]
@@ -36,9 +37,9 @@ def duration_text(minutes: float, lang: str) -> str:
 
 
 def overload_lines(r: SimulationResult, lang: str) -> list[str]:
-    return [t(lang, f"{w['owner']} is overloaded: {w['utilization'] * 100:.0f} % of capacity; its queue grows without bound, "
+    return [t(lang, f"{w.owner} is overloaded: {w.utilization * 100:.0f} % of capacity; its queue grows without bound, "
                     "so figures at the horizon understate the waits",
-              f"{w['owner']} は過負荷です: 稼働枠の {w['utilization'] * 100:.0f} %。待ち行列が際限なく伸びるため、"
+              f"{w.owner} は過負荷です: 稼働枠の {w.utilization * 100:.0f} %。待ち行列が際限なく伸びるため、"
               "期間末の数値は待ち時間を過小に示します")
             for w in r.warnings]
 
@@ -48,9 +49,9 @@ def to_text(r: SimulationResult, lang: str, *, width: int = 110) -> str:
     con = Console(file=buf, width=width, color_system=None, highlight=False, emoji=False)
     s = r.settings
     con.print(Text(t(lang, "flowmap simulation", "flowmap シミュレーション結果"), style="bold"))
-    con.print(t(lang, f"{s['days']:g} days from {s['start']}, {s['orders_per_day']:g} orders/day, seed {s['seed']}, "
-                      f"{s['replications']} replications",
-                f"{s['start']} から {s['days']:g} 日間・1日 {s['orders_per_day']:g} 件・乱数シード {s['seed']}・反復 {s['replications']} 回"))
+    con.print(t(lang, f"{s.days:g} days from {s.start}, {s.orders_per_day:g} orders/day, seed {s.seed}, "
+                      f"{s.replications} replications",
+                f"{s.start} から {s.days:g} 日間・1日 {s.orders_per_day:g} 件・乱数シード {s.seed}・反復 {s.replications} 回"))
     for line in overload_lines(r, lang):
         con.print(Text("! " + line))
     con.print(t(lang, f"cases: {r.arrived:.0f} arrived, {r.completed:.0f} completed, {r.in_progress:.0f} in progress at the end",
@@ -62,6 +63,14 @@ def to_text(r: SimulationResult, lang: str, *, width: int = 110) -> str:
                       f"p90 {duration_text(lt.p90, lang)}, p95 {duration_text(lt.p95, lang)}, max {duration_text(lt.max, lang)}",
                 f"リードタイム: 平均 {duration_text(lt.mean, lang)}{ci}・中央値 {duration_text(lt.p50, lang)}・"
                 f"90% {duration_text(lt.p90, lang)}・95% {duration_text(lt.p95, lang)}・最大 {duration_text(lt.max, lang)}"))
+    for seg in r.segments:
+        con.print(t(lang, f"segment {seg.name} ({seg.start} → {seg.end}): mean {duration_text(seg.mean, lang)}, "
+                          f"median {duration_text(seg.p50, lang)}, p90 {duration_text(seg.p90, lang)}",
+                    f"区間 {seg.name}（{seg.start} → {seg.end}）: 平均 {duration_text(seg.mean, lang)}・"
+                    f"中央値 {duration_text(seg.p50, lang)}・90% {duration_text(seg.p90, lang)}"))
+    cap = capacity_line(r.capacity, lang)
+    if cap:
+        con.print(cap)
     steps = sorted((x for x in r.steps if x.count), key=lambda x: -x.wait_mean_minutes)[:10]
     table = Table(title=t(lang, "Longest waits per step", "待ち時間の長い工程"), box=box.SIMPLE, title_justify="left")
     for h in (t(lang, "step", "工程"), t(lang, "name", "工程名"), t(lang, "count", "件数"),

@@ -93,8 +93,9 @@ def nice_step(span: float, max_bins: int = 30) -> float:
 
 
 def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: int = 220, xlabel: str = "",
-              fmt: object = None, title: str = "", step: float | None = None) -> str:
-    """Counts of ``values`` in bins; with ``step`` the bins start at 0 and are ``step`` wide."""
+              fmt: object = None, title: str = "", step: float | None = None, weights: list[int] | None = None) -> str:
+    """Counts of ``values`` in bins; with ``step`` the bins start at 0 and are ``step`` wide.
+    ``weights`` counts each value that many times (values already binned finely)."""
     if not values:
         return ""
     lo, hi = min(values), max(values)
@@ -106,8 +107,8 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
         hi = lo + 1
     step = (hi - lo) / bins
     counts = [0] * bins
-    for v in values:
-        counts[min(bins - 1, int((v - lo) / step))] += 1
+    for i, v in enumerate(values):
+        counts[min(bins - 1, int((v - lo) / step))] += weights[i] if weights is not None else 1
     cmax = max(counts)
     left, bottom, top = 40, 34, 22 if title else 8
     plot_w, plot_h = width - left - 10, height - bottom - top
