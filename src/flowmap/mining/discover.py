@@ -198,10 +198,9 @@ def _batch_bursts(ap: ActivityProfile, window: WorkHours) -> _Batch | None:
     mean_size = n_cov / len(covered)
     offsets = [t - (int(b[0] // MINUTES_PER_DAY) * MINUTES_PER_DAY + _floor(b[0] % MINUTES_PER_DAY))
                for b in covered for t in b]
-    spans = sorted(o for o in offsets)
-    busy = len(times) * quantile(spans, 0.9)
-    if mean_size < 3 or busy > 0.4 * max(30, window.minutes):
-        return None
+    spans = sorted(b[-1] - b[0] for b in covered)
+    if mean_size < 3 or quantile(spans, 0.5) > 0.5 * max(30, window.minutes):
+        return None  # work going on all day long, not runs at set times
     # every case of a run leaves when the run ends: fit the per-case time from the mean offset
     per = sum(offsets) / len(offsets) / mean_size
     return _Batch(sorted(times), fit_duration([per] * 3), "bursts")
