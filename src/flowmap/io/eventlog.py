@@ -465,7 +465,7 @@ def _milestone_name(header: str) -> str:
 
 
 def _no_columns(where: str, header: list[str]) -> InputError:
-    accepted = "; ".join(f"{role}: {', '.join(ACCEPTED[role][:8])}" for role in ("case", "activity", "timestamp"))
+    accepted = "; ".join(f"{role}: {', '.join(ACCEPTED[role])}" for role in ("case", "activity", "timestamp"))
     seen = ", ".join(repr(h) for h in header) or "(none)"
     return InputError([Problem(
         where,

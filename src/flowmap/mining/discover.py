@@ -340,7 +340,7 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
         else:
             base = lane or _t(lang, "team", "チーム")
             oname = _t(lang, f"{base} team", f"{base}チーム") if per_lane[lane] == 1 else \
-                _t(lang, f"{base} ({acts[min(main)].name})", f"{base}（{acts[min(main)].name}）")
+                _t(lang, f"{acts[min(main)].name} team", f"{acts[min(main)].name}チーム")
             head = len(members)
         while oname in owners or (oname in used_names and oname not in res_names):
             oname += "'"
