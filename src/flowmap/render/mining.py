@@ -73,7 +73,8 @@ def _rows(r: CheckResult, lang: str) -> dict[str, Any]:
             t(lang, f"arrivals per day: model {r.arrivals['model']:g}, log {r.arrivals['log']:g}",
               f"1日の到着: モデル {r.arrivals['model']:g}・ログ {r.arrivals['log']:g}"),
         ],
-        "lead": [(k, model.get(k) if model else None, log.get(k)) for k in ("mean", "p50", "p90")],
+        "lead": [(t(lang, k, ja), model.get(k) if model else None, log.get(k))
+                 for k, ja in (("mean", "平均"), ("p50", "中央値"), ("p90", "90%"))],
     }
 
 
