@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test install install-test lint typecheck pytest bench golden clean
+.PHONY: demo test install install-test lint typecheck pytest bench golden clean bpmn-js
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
@@ -18,7 +18,7 @@ install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 
 install-test: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,mining]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,mining]'
 
 demo: install
 	@mkdir -p $(OUT)
@@ -35,6 +35,12 @@ pytest: install-test
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# bpmn-js for tests/test_bpmn_browser.py (node_modules is not committed)
+bpmn-js: tests/bpmn/viewer/node_modules/bpmn-js/package.json
+
+tests/bpmn/viewer/node_modules/bpmn-js/package.json: tests/bpmn/viewer/package.json
+	cd tests/bpmn/viewer && npm install --no-save --no-audit --no-fund --loglevel=error
 
 golden: install-test
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden

@@ -12,6 +12,8 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 EXAMPLES = ROOT / "examples"
+# the bundled flow models (models/ also holds scenario files, which are not flows)
+FLOW_MODELS = sorted(p.name for p in MODELS.glob("*.yaml") if "\nflowmap:" in p.read_text(encoding="utf-8"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

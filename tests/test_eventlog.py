@@ -217,3 +217,15 @@ def test_xml_entities_and_dtds_refused(cli: Callable[..., Result], tmp_path: Pat
     p = _write(tmp_path / "evil.xes", doc)
     out = _bad(cli, tmp_path, p, f"{p}:2", "refused")
     assert "root:" not in out
+
+
+def test_outputs_never_overwrite_their_inputs(cli: Callable[..., Result], tmp_path: Path) -> None:
+    log = _write(tmp_path / "log.csv", "case_id,activity,timestamp\n1,a,2024-01-01 10:00\n2,a,2024-01-02 10:00\n")
+    before = log.read_bytes()
+    flow = tmp_path / "f.yaml"
+    assert cli("discover", log, "-o", flow, "--no-tune").exit_code == 0
+    for args in (("check", flow, log, "-o", log, "--no-sim"), ("calibrate", flow, log, "-o", flow),
+                 ("discover", log, "-o", tmp_path / "f.txt")):
+        r = cli(*args)
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert log.read_bytes() == before and "name: log" in flow.read_text(encoding="utf-8")

@@ -81,7 +81,7 @@ def test_english_workbook_with_owners_tools_settings(wb: Build) -> None:
 
 
 def test_single_sheet_is_the_steps_sheet_and_next_column_absent_chains(wb: Build) -> None:
-    rows = [["name", "lane", "duration"], ["a", "customer", 1], ["b", "ops", 2], ["c", "ops", 3]]
+    rows = [["name", "lane", "owner", "duration"], ["a", "customer", "", 1], ["b", "ops", "Ann", 2], ["c", "ops", "Ann", 3]]
     flow = flowmap.load(wb({"Sheet1": rows}))
     assert [s.id for s in flow.steps] == ["S1", "S2", "S3"]
     assert [(e.source, e.target) for e in flow.edges] == [("S1", "S2"), ("S2", "S3")]
@@ -92,8 +92,8 @@ def test_cached_formula_values_are_read(tmp_path: Path) -> None:
     ws = w.active
     assert ws is not None
     ws.title = "Steps"
-    ws.append(["id", "name", "lane", "duration"])
-    ws.append(["S1", "a", "ops", "=2+3"])
+    ws.append(["id", "name", "lane", "duration", "owner"])
+    ws.append(["S1", "a", "ops", "=2+3", "Ann"])
     path = tmp_path / "f.xlsx"
     w.save(path)
     assert any("open the file in Excel" in p for p in problems(path))
@@ -122,13 +122,15 @@ def test_all_problems_of_a_file_at_once_with_cells(wb: Build) -> None:
 
 
 def test_unreachable_step(wb: Build) -> None:
-    rows = [["id", "name", "lane", "next"], ["S1", "a", "ops", "S2"], ["S2", "b", "ops", ""], ["S3", "c", "ops", "S2"]]
+    rows = [["id", "name", "lane", "next", "owner", "duration"], ["S1", "a", "ops", "S2", "Ann", 1],
+            ["S2", "b", "ops", "", "Ann", 1], ["S3", "c", "ops", "S2", "Ann", 1]]
     msgs = problems(wb({"Steps": rows}, name="u.xlsx"))
     assert msgs == [msgs[0]] and "u.xlsx:Steps!A4" in msgs[0] and "cannot be reached" in msgs[0]
 
 
 def test_unknown_owner_suggests_nearest(wb: Build) -> None:
-    steps = [["id", "name", "lane", "owner"], ["S1", "buy", "customer", "Someone"], ["S2", "check", "ops", "受注チームA"]]
+    steps = [["id", "name", "lane", "owner", "duration"], ["S1", "buy", "customer", "Someone", 1],
+             ["S2", "check", "ops", "受注チームA", 2]]
     owners = [["name", "lane"], ["受注チーム", "ops"]]
     msgs = problems(wb({"Steps": steps, "Owners": owners}, name="o.xlsx"))
     assert len(msgs) == 1  # the customer needs no Owners row
@@ -180,7 +182,7 @@ def test_size_caps(wb: Build, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_owner_and_tool_sheet_problems(wb: Build) -> None:
-    steps = [["id", "name", "lane", "owner"], ["S1", "a", "ops", "Ann"]]
+    steps = [["id", "name", "lane", "owner", "duration"], ["S1", "a", "ops", "Ann", 1]]
     owners = [["name", "headcount", "hours", "days", "kind"], ["Ann", 0, "18:00-9:00", "someday", "robot"],
               ["Ann", 1, None, None, None], [None, 2, None, None, None]]
     tools = [["tool", "category", "delay"], ["Mail", "pigeon", "soon"]]
@@ -190,7 +192,7 @@ def test_owner_and_tool_sheet_problems(wb: Build) -> None:
     assert "ow.xlsx:Owners!C2" in text and "18:00-9:00" in text
     assert "ow.xlsx:Owners!D2" in text and "someday" in text
     assert "ow.xlsx:Owners!E2" in text and "robot" in text
-    assert "ow.xlsx:Owners!A3" in text and "listed twice" in text and "Owners!A2" in text
+    assert "ow.xlsx:Owners!A3" in text and "used twice" in text and "Owners!A2" in text
     assert "ow.xlsx:Owners!A4" in text and "owner name is empty" in text
     assert "ow.xlsx:Tools!B2" in text and "pigeon" in text
     assert "ow.xlsx:Tools!C2" in text and "soon" in text

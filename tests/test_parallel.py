@@ -197,3 +197,54 @@ def test_fork_branches_meeting_at_different_joins(tmp_path: Path) -> None:
     ]
     texts = _problems(_yaml(tmp_path, steps, "diff.yaml"))
     assert any("meet at different joins: D, E" in t for t in texts), texts
+
+
+# ------------------------------------------------------------------ simulation
+
+SIM = [
+    {"id": "A", "name": "Order", "lane": "Customer", "duration": 0, "next": "B & C"},
+    {"id": "B", "name": "Pack", "lane": "Customer", "duration": "exp(10)", "next": "D"},
+    {"id": "C", "name": "Pay", "lane": "Customer", "duration": "exp(20)", "next": "D"},
+    {"id": "D", "name": "Done", "lane": "Customer", "duration": 0, "join": "all", "next": "END"},
+]
+
+
+def test_fork_join_lead_time_is_the_mean_of_the_maximum(tmp_path: Path) -> None:
+    from flowmap.simulation import simulate
+
+    flow = flowmap.load(_yaml(tmp_path, SIM))
+    res = simulate(flow, days=6, orders_per_day=1000, seed=3, replications=1)
+    a, b = 10.0, 20.0
+    exact = a + b - 1 / (1 / a + 1 / b)  # E[max(X, Y)] of independent exponentials: 23.33 minutes
+    assert res.completed > 5000
+    assert res.lead_time.mean == pytest.approx(exact, rel=0.02)
+    steps = {s.step: s.count for s in res.steps}
+    # every branch once per case (those still running at the horizon aside)
+    assert steps["A"] - res.in_progress <= min(steps["B"], steps["C"]) <= max(steps["B"], steps["C"]) <= steps["A"]
+    assert steps["D"] == res.completed  # the join runs once per case, when both have arrived
+
+
+def test_fork_without_join_ends_with_its_last_branch(tmp_path: Path) -> None:
+    from flowmap.simulation import simulate
+
+    steps = [dict(s) for s in SIM[:3]]
+    steps[1] = {**steps[1], "next": "END"}
+    steps[2] = {**steps[2], "next": "END"}
+    flow = flowmap.load(_yaml(tmp_path, steps))
+    res = simulate(flow, days=6, orders_per_day=1000, seed=4, replications=1)
+    assert res.lead_time.mean == pytest.approx(10 + 20 - 1 / (1 / 10 + 1 / 20), rel=0.02)
+    assert res.completed + res.in_progress == res.arrived and res.in_progress < 30
+
+
+def test_fork_join_with_people_and_loop_simulates_every_branch(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    steps = [dict(s) for s in PAR]
+    steps[3] = {**steps[3], "next": {"A": 0.2, "END": 0.8}}
+    path = _yaml(tmp_path, steps)
+    res = cli("simulate", path, "--days", "5", "--replications", "2", "--orders-per-day", "15", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    count = {s["step"]: s["count"] for s in out["steps"]}
+    # each join fires once per pair of branches (cases still running at the horizon aside)
+    assert abs(count["B"] - count["D"]) <= out["cases"]["in_progress"] + 1
+    assert abs(count["C"] - count["D"]) <= out["cases"]["in_progress"] + 1
+    assert out["cases"]["completed"] > 0

@@ -141,7 +141,7 @@ def test_bundled_next_day_batch_scenario() -> None:
      [":4: probabilities of the next steps of C2 sum to 0.9, not 1"]),
     ("name: x\nchanges:\n  steps:\n    - {id: P1, next: {P2: 0.07, END: 0.93}}\n",
      [":4: after this change steps O2 (受注データをダウンロードしてExcelに貼る), O3"]),
-    ("name: x\nchanges:\n  settings:\n    orders_per_day: -3\n", [":4: orders_per_day '-3' is not a number"]),
+    ("name: x\nchanges:\n  settings:\n    orders_per_day: -3\n", [":4: orders per day -3 must be between 0 and"]),
     ("name: x\nchanges:\n  steps:\n    - {id: K2, owner: 受注システム}\n",
      [":4: owner '受注システム' is neither in the Owners sheet nor a tool (did you mean '受注管理システム'?)"]),
     ("name: x\nchanges:\n  steps: [{id: O2, mode: [1\n", [":4: invalid YAML"]),

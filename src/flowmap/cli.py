@@ -115,18 +115,20 @@ def validate(flow: str, lang: str | None) -> None:
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
                  f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools"
                  f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {len(f.tools)}）"))
+    for note in f.notes:  # what a reader assumed (e.g. equal shares of an unlabelled BPMN gateway)
+        click.echo(t(lang, "note: ", "注: ") + note.text(lang))
 
 
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-              help="Output file: .xlsx, .yaml or .json.")
+              help="Output file: .xlsx, .yaml, .json or .bpmn.")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Apply the changes of a scenario file (YAML) and write the changed flow.")
 @LANG_OPTION
 @boundary
 def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
-    """Convert FLOW between .xlsx, .yaml and .json (with --scenario: the flow with the scenario's changes)."""
+    """Convert FLOW between .xlsx, .yaml, .json and .bpmn (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
     f = _load(flow)
@@ -145,7 +147,7 @@ def _with_config(f: Flow, config: str | None) -> Flow:
         return f
     import yaml
 
-    from ._text import ParseError, parse_number
+    from .cells import ParseError, parse_number
     from .errors import Problem
 
     try:
@@ -291,6 +293,77 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
     _write_or_echo(out, text, lang)
 
 
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.option("--vary", "vary", multiple=True, metavar="NAME=VALUES",
+              help="A parameter and its values: orders_per_day, days, headcount.OWNER, hours.OWNER, duration.STEP, "
+                   "batch.STEP, mode.STEP; VALUES a,b,c or start:stop:step. Repeat for a grid.")
+@click.option("--scenario", "scenarios", multiple=True, type=click.Path(dir_okay=False),
+              help="A scenario file: one more value of a 'scenario' axis (the flow as it is comes first).")
+@click.option("--days", type=float, default=None, help="Simulated days (default: the flow's).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the flow's).")
+@click.option("--replications", type=int, default=None, help="Replications per grid point (default: the flow's).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@click.option("--workers", type=int, default=None, help="Local processes, or Dask LocalCluster workers (default: the cores).")
+@click.option("--scheduler", default=None, metavar="ADDRESS|local",
+              help="Run on a Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster (needs flowmap[dask]).")
+@click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO", help="Also report this segment's lead time.")
+@click.option("--yes", is_flag=True, help="Run a grid of more than 100,000 runs.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "xlsx", "html"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx and html).")
+@LANG_OPTION
+@boundary
+def sweep(flow: str, vary: tuple[str, ...], scenarios: tuple[str, ...], days: float | None, seed: int | None,
+          replications: int | None, start: Any, workers: int | None, scheduler: str | None,
+          between: tuple[str, str] | None, yes: bool, fmt: str, out: str | None, lang: str | None) -> None:
+    """What-if grid: simulate FLOW over volumes, staffing, hours, durations, batches and scenarios."""
+    from .render import sweep as r
+    from .sweep import parse_vary, run_sweep, scenario_axis
+
+    if fmt in ("xlsx", "html") and not out:
+        raise UsageError.one(f"--format {fmt} needs -o FILE.{fmt}", f"--format {fmt} には -o ファイル.{fmt} が必要です", "--format")
+    f = _load(flow)
+    lang = pick(lang, f.language)
+    axes = [parse_vary(v, f) for v in vary]
+    if scenarios:
+        from .scenario import load_scenario
+
+        axes.append(scenario_axis(f, [load_scenario(p) for p in scenarios]))
+    bar: Any = None
+    progress = None
+    if sys.stderr.isatty():
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rate]}"),
+                       TimeRemainingColumn(), transient=True)
+        task = bar.add_task("", total=None, rate="")
+        bar.start()
+
+        def progress(runs: int, total: int, points: int, n_points: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = t(lang, f"{runs / elapsed:.1f} runs/s", f"{runs / elapsed:.1f} 回/秒") if elapsed else ""
+            bar.update(task, completed=runs, total=total, rate=rate,
+                       description=t(lang, f"points {points}/{n_points}", f"グリッド点 {points}/{n_points}"))
+
+    try:
+        result = run_sweep(f, axes, days=days, seed=seed, replications=replications, start=start.date() if start else None,
+                           workers=workers, scheduler=scheduler, between=between, yes=yes, progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if fmt == "xlsx":
+        assert out is not None
+        r.write_xlsx(result, out, lang)
+        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+    else:
+        text = {"json": lambda: r.to_json(result), "csv": lambda: r.to_csv(result, lang),
+                "html": lambda: r.to_html(result, lang, f.name), "text": lambda: r.to_text(result, lang)}[fmt]()
+        _write_or_echo(out, text, lang)
+    if result.lost:
+        click.echo(t(lang, f"warning: {len(result.lost)} runs were lost twice and are left out",
+                     f"警告: {len(result.lost)} 回の実行が 2 回失敗し、除外されました"), err=True)
+
+
 def _open_in_browser(path: str) -> None:
     import webbrowser
 
@@ -379,6 +452,11 @@ def log_options(fn: F) -> F:
     return fn
 
 
+def _flow_suffix(out: str) -> None:
+    if Path(out).suffix.lower() not in (".yaml", ".yml", ".json", ".xlsx"):
+        raise UsageError.one("-o must end in .yaml, .json or .xlsx", "-o は .yaml・.json・.xlsx のいずれかにしてください", out)
+
+
 def _read_log(path: str, case: str | None, activity: str | None, timestamp: str | None, start_col: str | None,
               resource: str | None, wide: bool) -> Any:
     from .io.eventlog import read_log
@@ -404,11 +482,12 @@ def discover(log: str, out: str, min_share: float, lanes_file: str | None, no_tu
              lang: str | None) -> None:
     """Discover a flow from an event log (XES, CSV/xlsx long form) or a wide order export."""
     from . import save
+    from ._atomic import check_output
     from .mining.discover import discover as run
     from .mining.discover import load_lane_map
 
-    if Path(out).suffix.lower() not in (".yaml", ".yml", ".json", ".xlsx"):
-        raise UsageError.one("-o must end in .yaml, .json or .xlsx", "-o は .yaml・.json・.xlsx のいずれかにしてください", out)
+    _flow_suffix(out)
+    check_output(out, inputs=[log, *([lanes_file] if lanes_file else [])])
     lane_map, customer = load_lane_map(lanes_file) if lanes_file else ({}, set())
     lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)
     d = run(lg, min_share=min_share, lane_map=lane_map, customer_lanes=customer, lang=lang, tune=not no_tune)
@@ -436,9 +515,12 @@ def check(flow: str, log: str, fmt: str, out: str | None, no_sim: bool, days: fl
           replications: int | None, case: str | None, activity: str | None, timestamp: str | None,
           start_col: str | None, resource: str | None, wide: bool, lang: str | None) -> None:
     """How well FLOW matches an event log: fitness, deviations, timing side by side."""
+    from ._atomic import check_output
     from .mining.check import check as run
     from .render import mining as r
 
+    if out:
+        check_output(out, fmt=fmt, inputs=[flow, log])
     f = _load(flow)
     lang = pick(lang, f.language)
     lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)
@@ -459,8 +541,11 @@ def calibrate(flow: str, log: str, out: str, case: str | None, activity: str | N
               start_col: str | None, resource: str | None, wide: bool, lang: str | None) -> None:
     """FLOW with durations, shares, arrivals and hours taken from the log; prints what changed."""
     from . import save
+    from ._atomic import check_output
     from .mining.calibrate import calibrate as run
 
+    _flow_suffix(out)
+    check_output(out, inputs=[flow, log])
     f = _load(flow)
     lang = pick(lang, f.language)
     lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)

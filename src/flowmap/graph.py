@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from . import limits
 from .errors import InputError, Problem
 from .model import END, Flow, parallel_structure, people_of
 
@@ -50,6 +51,9 @@ class FlowGraph:
         self.entries = flow.entry_steps()
         self.ends = [s.id for s in flow.steps if g.out_degree(s.id) == 0 or self.end_probability.get(s.id, 0) > 0]
         self.visits = self._expected_visits()
+        too_many = limits.visit_problems(flow, self.visits)
+        if too_many:
+            raise InputError(too_many)
 
     # ------------------------------------------------------------- visits
     def _share(self, source: str, target: str) -> float:

@@ -21,6 +21,7 @@ from .errors import Problem
 
 __all__ = [
     "END",
+    "END_WORDS",
     "Duration",
     "Edge",
     "Flow",
@@ -300,6 +301,7 @@ class Flow(_Model):
 
     _source: str = PrivateAttr(default="")
     _locs: dict[tuple[str, str, str], str] = PrivateAttr(default_factory=dict)
+    _notes: list[Problem] = PrivateAttr(default_factory=list)
 
     # -- locations ---------------------------------------------------------
     def set_source(self, source: str) -> None:
@@ -312,6 +314,15 @@ class Flow(_Model):
     def add_locs(self, locs: dict[tuple[str, str, str], str]) -> None:
         """Record many locations at once: (kind, key, field) → place."""
         self._locs.update(locs)
+
+    def add_note(self, note: Problem) -> None:
+        """Record something a reader assumed (e.g. an equal share for an unlabelled BPMN branch)."""
+        self._notes.append(note)
+
+    @property
+    def notes(self) -> list[Problem]:
+        """What the reader assumed or left out, each with its place; ``validate`` lists them."""
+        return list(self._notes)
 
     def loc(self, kind: str, key: str, field: str = "") -> str:
         """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""
@@ -388,130 +399,22 @@ def _hint(name: str, known: list[str] | set[str]) -> tuple[str, str]:
     return "", ""
 
 
+END_WORDS = ("END", "終了", "完了")
+"""Names that end a case in a ``next`` cell; none of them can be a step id."""
+
+
 def check_flow(flow: Flow) -> list[Problem]:
-    """Every problem of a flow, each with its location."""
-    problems: list[Problem] = []
+    """Every problem of a flow, each with its location.
 
-    def add(where: str, en: str, ja: str) -> None:
-        problems.append(Problem(where, en, ja))
+    This is the one home of the rules about a flow as a whole and about how its fields fit
+    together (the readers only parse values): unique ids and names, known lanes, owners,
+    tools and next steps, probabilities, ranges, reachability, forks and joins, and the
+    limits of :mod:`flowmap.limits` (horizon, arrivals, replications, batch intervals,
+    zero-time loops). The rules live in :mod:`flowmap._check`.
+    """
+    from ._check import check_flow as run
 
-    if not flow.steps:
-        add(flow.source, "the flow has no steps", "工程が一つもありません")
-        return problems
-
-    ids: dict[str, int] = {}
-    for s in flow.steps:
-        if s.id in ids:
-            add(flow.loc("step", s.id, "id"), f"step id {s.id!r} is used twice", f"工程ID「{s.id}」が重複しています")
-        ids[s.id] = 1
-        if s.id == END:
-            add(flow.loc("step", s.id, "id"), f"{END!r} is reserved for ending a case", f"「{END}」は終了を表す予約語です")
-        if not s.name.strip():
-            add(flow.loc("step", s.id, "name"), "step name is empty", "工程名が空です")
-
-    lanes = flow.lane_map()
-    owners = flow.owner_map()
-    tools = flow.tool_map()
-    seen_owner: set[str] = set()
-    for o in flow.owners:
-        where = flow.loc("owner", o.name, "")
-        if o.name in seen_owner:
-            add(where, f"owner {o.name!r} is listed twice", f"担当者「{o.name}」が重複しています")
-        seen_owner.add(o.name)
-        if o.headcount is not None and o.headcount < 1:
-            add(flow.loc("owner", o.name, "headcount"), f"headcount {o.headcount} must be at least 1",
-                f"人数 {o.headcount} は 1 以上にしてください")
-        if o.hours is not None and not (0 <= o.hours.start < o.hours.end <= 1440):
-            add(flow.loc("owner", o.name, "hours"), "working hours must start before they end, within one day",
-                "勤務時間は一日の中で開始を終了より前にしてください")
-        if o.days is not None and (not o.days or any(d < 0 or d > 6 for d in o.days)):
-            add(flow.loc("owner", o.name, "days"), "working days must name at least one weekday",
-                "勤務日は少なくとも一つの曜日を指定してください")
-    seen_tool: set[str] = set()
-    for t in flow.tools:
-        if t.name in seen_tool:
-            add(flow.loc("tool", t.name, ""), f"tool {t.name!r} is listed twice", f"ツール「{t.name}」が重複しています")
-        seen_tool.add(t.name)
-
-    for s in flow.steps:
-        if s.lane not in lanes:
-            add(flow.loc("step", s.id, "lane"), f"lane {s.lane!r} is not defined", f"レーン「{s.lane}」が定義されていません")
-        for name in s.owners:
-            if name not in owners:
-                en, ja = _hint(name, list(owners) + list(tools))
-                add(flow.loc("step", s.id, "owner"),
-                    f"owner {name!r} is neither in the Owners sheet nor a tool{en}",
-                    f"担当者「{name}」は担当者シートにもツールにもありません{ja}")
-        for name in s.tools:
-            if name not in tools:
-                add(flow.loc("step", s.id, "tools"), f"tool {name!r} is not defined", f"ツール「{name}」が定義されていません")
-        if s.mode == "batch" and s.batch is None:
-            add(flow.loc("step", s.id, "batch"),
-                f"batch step {s.id} ({s.name}) has no schedule: fill the batch column, e.g. 'daily 9:00' or 'every 50'",
-                f"バッチ工程 {s.id}（{s.name}）にバッチ条件がありません:「毎日 9:00」「50件ごと」などを入力してください")
-        if s.emotion is not None and not -2 <= s.emotion <= 2:
-            add(flow.loc("step", s.id, "emotion"), f"emotion {s.emotion} must be between -2 and +2",
-                f"感情 {s.emotion} は -2〜+2 にしてください")
-        if s.volume is not None and s.volume < 0:
-            add(flow.loc("step", s.id, "volume"), f"volume {s.volume:g} must not be negative",
-                f"件数 {s.volume:g} は 0 以上にしてください")
-
-    seen_milestone: set[str] = set()
-    for m in flow.settings.milestones:
-        where = flow.loc("setting", "milestones", m.name)
-        if m.name in seen_milestone:
-            add(where, f"milestone segment {m.name!r} is named twice", f"区間「{m.name}」が重複しています")
-        seen_milestone.add(m.name)
-        for sid in (m.start, m.end):
-            if sid not in ids:
-                en, ja = _hint(sid, list(ids))
-                add(where, f"milestone segment {m.name!r}: step {sid!r} does not exist{en}",
-                    f"区間「{m.name}」: 工程「{sid}」が存在しません{ja}")
-
-    by_source: dict[str, list[Edge]] = defaultdict(list)
-    names = {s.name: s.id for s in flow.steps}
-    for e in flow.edges:
-        by_source[e.source].append(e)
-        where = flow.loc("step", e.source, "next")
-        if e.source not in ids:
-            add(where, f"edge from unknown step {e.source!r}", f"存在しない工程「{e.source}」からの遷移です")
-        if e.target != END and e.target not in ids:
-            en, ja = _hint(e.target, list(ids) + list(names))
-            add(where, f"next step {e.target!r} does not exist{en}", f"次工程「{e.target}」が存在しません{ja}")
-        if not 0 < e.probability <= 1 + 1e-9:
-            add(where, f"probability {e.probability:g} of {e.source}→{e.target} must be above 0 and at most 1",
-                f"{e.source}→{e.target} の確率 {e.probability:g} は 0 より大きく 1 以下にしてください")
-    steps_by_id = flow.step_map()
-    for src, edges in by_source.items():
-        if src in steps_by_id and steps_by_id[src].fork:
-            continue  # checked by parallel_structure
-        total = sum(e.probability for e in edges)
-        if abs(total - 1) > 0.001:
-            add(flow.loc("step", src, "next"),
-                f"probabilities of the next steps of {src} sum to {total:.3g}, not 1",
-                f"{src} の次工程の確率の合計が {total:.3g} で、1 になっていません")
-
-    # reachability from the entry steps
-    if not problems:
-        out: dict[str, list[str]] = defaultdict(list)
-        for e in flow.edges:
-            out[e.source].append(e.target)
-        seen = set(flow.entry_steps())
-        stack = list(seen)
-        while stack:
-            cur = stack.pop()
-            for nxt in out[cur]:
-                if nxt != END and nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        for s in flow.steps:
-            if s.id not in seen:
-                add(flow.loc("step", s.id, "id"),
-                    f"step {s.id} ({s.name}) cannot be reached from the entry step(s) {', '.join(flow.entry_steps())}",
-                    f"工程 {s.id}（{s.name}）には開始工程（{', '.join(flow.entry_steps())}）からたどり着けません")
-    if not problems:
-        problems.extend(parallel_structure(flow).problems)
-    return problems
+    return run(flow)
 
 
 class Parallel:

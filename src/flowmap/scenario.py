@@ -31,19 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._text import ParseError, as_text, norm_key, parse_next, parse_number
+from .cells import ParseError, as_text, norm_key, parse_next, parse_number
 from .errors import InputError, Problem
 from .graph import build_graph
 from .io._build import Row, build_flow
 from .io._parallel import FORK_SEPARATOR, parse_fork
 from .io._schema import END_WORDS
+from .io._yaml import LineList, load_document
 from .io.modelfile import (
     OWNER_KEYS,
     STEP_KEYS,
     TOOL_KEYS,
     _line,
-    _LineList,
-    _load,
     _rows,
     flow_to_dict,
 )
@@ -91,7 +90,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file; every problem names ``FILE:LINE`` (raised together as one InputError)."""
     p = Path(path)
     name = str(path)
-    data = _load(p, name)
+    data = load_document(p, name)
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise InputError([Problem(f"{name}:1", "a scenario file must be a mapping with 'changes'",
@@ -135,7 +134,7 @@ def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Pr
     ch.tools = _rows(raw.get("tools"), TOOL_KEYS, name, "tools", problems)
     lanes_in = raw.get("lanes")
     if isinstance(lanes_in, list):  # a lane may be written as a bare name, as in model files
-        lanes_in = _LineList({"name": x} if isinstance(x, str) else x for x in lanes_in)
+        lanes_in = LineList({"name": x} if isinstance(x, str) else x for x in lanes_in)
         lanes_in.lines = getattr(raw.get("lanes"), "lines", [])
         lanes_in.line = getattr(raw.get("lanes"), "line", 1)
     ch.lanes = _rows(lanes_in, ("name", "kind"), name, "lanes", problems)

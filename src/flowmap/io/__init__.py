@@ -7,28 +7,32 @@ from pathlib import Path
 from .._atomic import write_text
 from ..errors import InputError, Problem
 from ..model import Flow
+from .bpmn import dump_bpmn, read_bpmn
 from .excel import read_excel
 from .modelfile import dump_json, dump_yaml, flow_to_dict, read_model
 from .xlsx_out import write_workbook
 
-__all__ = ["dump_json", "dump_yaml", "flow_to_dict", "load_flow", "save_flow", "write_workbook"]
+__all__ = ["dump_bpmn", "dump_json", "dump_yaml", "flow_to_dict", "load_flow", "save_flow", "write_workbook"]
 
-READ_SUFFIXES = (".xlsx", ".xlsm", ".yaml", ".yml", ".json")
+def load_flow(path: str | Path, *, allow_missing: bool = False) -> Flow:
+    """Read a workbook or a model file into a validated :class:`Flow`.
 
-
-def load_flow(path: str | Path) -> Flow:
-    """Read a workbook or a model file into a validated :class:`Flow`."""
+    ``allow_missing`` turns blank durations and owners into warnings (``flow.notes``)
+    that say what was assumed, instead of problems.
+    """
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml", ".json"):
-        return read_model(p)
+        return read_model(p, allow_missing=allow_missing)
+    if suffix == ".bpmn":
+        return read_bpmn(p)
     if suffix in (".xlsx", ".xlsm", ".xls", ".csv", ".xlsb", ".ods") or not p.is_dir():
         if suffix not in (".xlsx", ".xlsm") and p.exists() and suffix in (".csv", ".ods", ".xlsb"):
             raise InputError([Problem(str(path), f"{suffix} files are not read; save the workbook as .xlsx",
                                       f"{suffix} ファイルは読めません。.xlsx 形式で保存してください")])
-        return read_excel(p)
-    raise InputError([Problem(str(path), "a flow is an .xlsx workbook or a .yaml/.json model file",
-                              "フローは .xlsx ブックか .yaml / .json モデルファイルで指定してください")])
+        return read_excel(p, allow_missing=allow_missing)
+    raise InputError([Problem(str(path), "a flow is an .xlsx workbook, a .yaml/.json model file or a .bpmn diagram",
+                              "フローは .xlsx ブック、.yaml / .json モデルファイル、.bpmn 図のいずれかで指定してください")])
 
 
 def save_flow(flow: Flow, path: str | Path, lang: str | None = None) -> None:
@@ -41,6 +45,8 @@ def save_flow(flow: Flow, path: str | Path, lang: str | None = None) -> None:
         write_text(p, dump_json(flow))
     elif suffix == ".xlsx":
         write_workbook(flow, p, lang)
+    elif suffix == ".bpmn":
+        write_text(p, dump_bpmn(flow, lang))
     else:
-        raise InputError([Problem(str(path), f"cannot write {suffix or 'a file without suffix'}: use .xlsx, .yaml or .json",
-                                  f"{suffix or '拡張子なし'} には書き出せません。.xlsx・.yaml・.json のいずれかにしてください")])
+        raise InputError([Problem(str(path), f"cannot write {suffix or 'a file without suffix'}: use .xlsx, .yaml, .json or .bpmn",
+                                  f"{suffix or '拡張子なし'} には書き出せません。.xlsx・.yaml・.json・.bpmn のいずれかにしてください")])

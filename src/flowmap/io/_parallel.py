@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Literal
 
-from .._text import ParseError, as_text
+from ..cells import ParseError, as_text
 
 __all__ = ["FORK_SEPARATOR", "parse_fork", "parse_join"]
 

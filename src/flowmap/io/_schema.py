@@ -6,7 +6,9 @@ Japanese); all names are aliases it reads, matched after :func:`norm_key`.
 
 from __future__ import annotations
 
-from .._text import norm_key
+from ..cells import norm_key
+from ..model import END_WORDS as _END_WORDS
+from ..model import Mode, OwnerKind, ToolCategory
 
 __all__ = ["COLUMNS", "SETTINGS_KEYS", "SHEETS", "column_lookup", "sheet_kind"]
 
@@ -108,19 +110,22 @@ def header(kind: str, field: str, lang: str) -> str:
 
 CUSTOMER_WORDS = {norm_key(w) for w in ("顧客", "お客様", "お客さま", "購入者", "customer", "buyer", "customers")}
 SYSTEM_WORDS = {norm_key(w) for w in ("システム", "system", "自動", "auto", "automatic")}
-END_WORDS = {norm_key(w) for w in ("END", "終了", "完了", "end")}
+END_WORDS = {norm_key(w) for w in _END_WORDS}
+NO_OWNER = "-"
+"""Written in the owner cell of a manual step that on purpose has no owner (a blank cell is a problem)."""
+NO_OWNER_WORDS = {norm_key(w) for w in (NO_OWNER, "ー", "—", "なし", "none", "n/a")}
 
-MODE_WORDS = {
+MODE_WORDS: dict[str, Mode] = {
     **{norm_key(w): "manual" for w in ("manual", "手動", "人手", "手作業")},
     **{norm_key(w): "auto" for w in ("auto", "自動", "システム", "automatic", "system")},
     **{norm_key(w): "batch" for w in ("batch", "バッチ", "一括", "夜間バッチ", "日次バッチ")},
 }
-KIND_WORDS = {
+KIND_WORDS: dict[str, OwnerKind] = {
     **{norm_key(w): "person" for w in ("person", "人", "個人", "people")},
     **{norm_key(w): "team" for w in ("team", "チーム", "部署", "group")},
     **{norm_key(w): "system" for w in ("system", "システム", "自動")},
 }
-CATEGORY_WORDS = {
+CATEGORY_WORDS: dict[str, ToolCategory] = {
     **{norm_key(w): "communication" for w in ("communication", "連絡", "コミュニケーション", "連絡手段")},
     **{norm_key(w): "record" for w in ("record", "記録", "管理", "記録/管理", "記録・管理")},
     **{norm_key(w): "commerce" for w in ("commerce", "受注", "ec", "受注/ec", "受注・ec", "販売")},
@@ -133,19 +138,23 @@ CATEGORY_JA = {"communication": "連絡", "record": "記録", "commerce": "受�
 MODE_JA = {"manual": "手動", "auto": "自動", "batch": "バッチ"}
 KIND_JA = {"person": "人", "team": "チーム", "system": "システム"}
 
-# Well-known tool names whose category a lead would not bother to write down.
-_GUESS = (
+# Well-known tool names whose category a lead would not bother to write down. Checked in this
+# order: a spreadsheet or ledger (…表, …シート, …台帳, Excel…) is a record even when its name also
+# says what it records (Excel受注表, 出荷管理表), so those words come before commerce and logistics.
+_GUESS: tuple[tuple[ToolCategory, tuple[str, ...]], ...] = (
     ("communication", ("メール", "mail", "電話", "phone", "tel", "チャット", "chat", "line", "slack", "teams",
                         "fax", "ファックス", "口頭", "メモ書き", "付箋")),
     ("payment", ("決済", "payment", "stripe", "paypal", "クレジット")),
-    ("logistics", ("wms", "倉庫", "出荷", "送り状", "伝票", "ラベル", "label", "配送", "運送", "shipping")),
+    ("record", ("表", "シート", "台帳", "excel", "エクセル", "スプレッドシート", "spreadsheet", "sheet", "ledger",
+                "帳簿", "ノート", "紙", "ファイル")),
+    ("logistics", ("wms", "倉庫", "在庫", "出荷", "送り状", "伝票", "ラベル", "label", "配送", "運送", "shipping")),
     ("commerce", ("カート", "cart", "受注", "order", "shopify", "楽天", "ec", "ショップ", "shop", "サイト", "site")),
-    ("record", ("excel", "エクセル", "スプレッドシート", "spreadsheet", "sheet", "crm", "顧客管理", "台帳",
-                "kintone", "notion", "database", "データベース", "ノート", "紙")),
+    ("record", ("crm", "顧客管理", "kintone", "notion", "database", "データベース", "管理システム")),
 )
 
 
-def guess_category(name: str) -> str:
+def guess_category(name: str) -> ToolCategory:
+    """A tool's category guessed from its name (``other`` when nothing fits)."""
     key = norm_key(name)
     for category, words in _GUESS:
         if any(w in key for w in words):

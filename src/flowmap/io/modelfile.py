@@ -13,11 +13,12 @@ from typing import Any
 
 import yaml
 
-from .._text import as_text
+from ..cells import as_text, decimal_text
 from ..errors import InputError, Problem
-from ..model import END, Flow, Lane, days_text
+from ..model import END, Edge, Flow, Lane, Owner, Step, Tool, days_text
 from ._build import Row, build_flow, is_japanese
 from ._parallel import FORK_SEPARATOR
+from ._yaml import LineDict, LineList, load_document
 
 __all__ = ["FORMAT_VERSION", "dump_json", "dump_yaml", "flow_to_dict", "read_model"]
 
@@ -30,67 +31,8 @@ TOOL_KEYS = ("name", "category", "delay")
 TOP_KEYS = ("flowmap", "name", "language", "settings", "lanes", "owners", "tools", "steps")
 
 
-class _LineDict(dict[Any, Any]):
-    line: int = 0
-    lines: dict[Any, int]
-
-
-class _LineList(list[Any]):
-    line: int = 0
-    lines: list[int]
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    out = _LineDict()
-    out.line = node.start_mark.line + 1
-    out.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LineList:
-    out = _LineList(loader.construct_object(child, deep=True) for child in node.value)
-    out.line = node.start_mark.line + 1
-    out.lines = [child.start_mark.line + 1 for child in node.value]
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def _load(path: Path, name: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(name, "file not found", "ファイルが見つかりません")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(name, "the file is not UTF-8 text", "ファイルが UTF-8 のテキストではありません")]) from None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
-        if path.suffix.lower() == ".json":
-            try:
-                return json.loads(text)
-            except json.JSONDecodeError as je:
-                raise InputError([Problem(f"{name}:{je.lineno}", f"invalid JSON: {je.msg}", f"JSON の書式が正しくありません: {je.msg}")]) from None
-        raise InputError([Problem(f"{name}:{line}", f"invalid YAML: {e.problem}", f"YAML の書式が正しくありません: {e.problem}")]) from None
-    except yaml.YAMLError as e:
-        raise InputError([Problem(name, f"invalid YAML: {e}", f"YAML の書式が正しくありません: {e}")]) from None
-
-
 def _line(obj: Any, key: Any = None) -> int:
-    if key is not None and isinstance(obj, _LineDict):
+    if key is not None and isinstance(obj, LineDict):
         return obj.lines.get(key, obj.line)
     return getattr(obj, "line", 1) or 1
 
@@ -104,7 +46,7 @@ def _rows(items: Any, keys: tuple[str, ...], name: str, what: str, problems: lis
         problems.append(Problem(f"{name}:{_line(items)}", f"'{what}' must be a list", f"「{what}」はリストにしてください"))
         return rows
     for i, item in enumerate(items):
-        line = item.line if isinstance(item, _LineDict) else (items.lines[i] if isinstance(items, _LineList) else 1)
+        line = item.line if isinstance(item, LineDict) else (items.lines[i] if isinstance(items, LineList) else 1)
         where = f"{name}:{line}"
         if not isinstance(item, dict):
             problems.append(Problem(where, f"each entry of '{what}' must be a mapping", f"「{what}」の各要素はマッピングにしてください"))
@@ -124,7 +66,8 @@ def _rows(items: Any, keys: tuple[str, ...], name: str, what: str, problems: lis
                                         f"{what} の「{k}」は不明なキーです。使えるキー: {', '.join(keys)}"))
                 continue
             if key == "next" and isinstance(v, dict):
-                v = [f"{t}:{p}" for t, p in v.items()]
+                v = [f"{t}:{decimal_text(p)}" if isinstance(p, (int, float)) and not isinstance(p, bool) else f"{t}:{p}"
+                     for t, p in v.items()]
             if isinstance(v, (dict,)):
                 problems.append(Problem(kloc, f"{key!r} must be a value or a list, not a mapping",
                                         f"「{key}」は値かリストにしてください"))
@@ -135,11 +78,11 @@ def _rows(items: Any, keys: tuple[str, ...], name: str, what: str, problems: lis
     return rows
 
 
-def read_model(path: str | Path) -> Flow:
+def read_model(path: str | Path, *, allow_missing: bool = False) -> Flow:
     """Read a YAML or JSON model file into a validated :class:`Flow`."""
     p = Path(path)
     name = str(path)
-    data = _load(p, name)
+    data = load_document(p, name)
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise InputError([Problem(f"{name}:1", "a model file must be a mapping with 'steps'",
@@ -168,9 +111,9 @@ def read_model(path: str | Path) -> Flow:
         problems.append(Problem(f"{name}:{_line(data, 'lanes')}", "'lanes' must be a list", "「lanes」はリストにしてください"))
         lanes_in = []
     for i, lane in enumerate(lanes_in):
-        where = f"{name}:{lane.line if isinstance(lane, _LineDict) else 1}"
+        where = f"{name}:{lane.line if isinstance(lane, LineDict) else 1}"
         if isinstance(lane, str):
-            lanes.append(Lane(name=lane))
+            lanes.append(Lane(name=as_text(lane)))
         elif isinstance(lane, dict) and "name" in lane and lane.get("kind", "operator") in ("customer", "operator"):
             lanes.append(Lane(name=as_text(lane["name"]), kind=lane.get("kind", "operator")))
         else:
@@ -191,11 +134,11 @@ def read_model(path: str | Path) -> Flow:
         settings.append(("language", data["language"], f"{name}:{_line(data, 'language')}", f"{name}:{_line(data, 'language')}"))
     japanese = is_japanese(as_text(r.values.get("name")) for r in steps[:50])
     return build_flow(source=name, name=p.stem, steps=steps, owners=owners, tools=tools, settings=settings,
-                      has_next=True, japanese=japanese, problems=problems, lanes_given=lanes or None)
+                      has_next=True, japanese=japanese, problems=problems, lanes_given=lanes or None,
+                      allow_missing=allow_missing)
 
 
-def flow_to_dict(flow: Flow) -> dict[str, Any]:
-    """The canonical, diff-friendly dictionary of a flow (YAML and JSON)."""
+def _settings_dict(flow: Flow) -> dict[str, Any]:
     st = flow.settings
     settings: dict[str, Any] = {
         "orders_per_day": st.orders_per_day, "days": st.days, "seed": st.seed,
@@ -213,75 +156,79 @@ def flow_to_dict(flow: Flow) -> dict[str, Any]:
         settings["milestones"] = milestones_value(st.milestones)
     settings.update(overload=st.overload, underload=st.underload, scatter_tools=st.scatter_tools,
                     automation_minutes=st.automation_minutes)
-    out: dict[str, Any] = {
+    return settings
+
+
+def _owner_dict(o: Owner) -> dict[str, Any]:
+    od: dict[str, Any] = {"name": o.name}
+    if o.lane:
+        od["lane"] = o.lane
+    od["kind"] = o.kind
+    if o.headcount is not None:
+        od["headcount"] = o.headcount
+    if o.hours is not None:
+        od["hours"] = o.hours.text()
+    if o.days is not None:
+        od["days"] = days_text(o.days, "en") if len(o.days) != 7 else "every day"
+    if o.cost:
+        od["cost"] = o.cost
+    return od
+
+
+def _tool_dict(t: Tool) -> dict[str, Any]:
+    td: dict[str, Any] = {"name": t.name, "category": t.category}
+    if t.delay is not None:
+        td["delay"] = _duration_value(t.delay.text())
+    return td
+
+
+def _next_value(s: Step, es: list[Edge]) -> Any:
+    if not es:
+        return END
+    if s.fork:
+        return FORK_SEPARATOR.join(e.target for e in es)
+    if len(es) == 1 and es[0].probability == 1:
+        return es[0].target
+    return {e.target: e.probability for e in es}
+
+
+def _step_dict(s: Step, es: list[Edge]) -> dict[str, Any]:
+    sd: dict[str, Any] = {"id": s.id, "name": s.name, "lane": s.lane}
+    if s.owners:
+        sd["owner"] = s.owners[0] if len(s.owners) == 1 else list(s.owners)
+    if s.tools:
+        sd["tools"] = list(s.tools)
+    sd["mode"] = s.mode
+    sd["duration"] = _duration_value(s.duration.text())
+    if s.batch is not None:
+        sd["batch"] = s.batch.text("en")
+    sd["next"] = _next_value(s, es)
+    if s.join == "all":
+        sd["join"] = "all"
+    for key in ("reads", "writes"):
+        if getattr(s, key):
+            sd[key] = list(getattr(s, key))
+    optional = {"stage": s.stage or None, "touchpoint": s.touchpoint or None, "emotion": s.emotion,
+                "pain": s.pain or None, "volume": s.volume, "note": s.note or None}
+    sd.update({k: v for k, v in optional.items() if v is not None})
+    if s.extra:
+        sd["extra"] = dict(s.extra)
+    return sd
+
+
+def flow_to_dict(flow: Flow) -> dict[str, Any]:
+    """The canonical, diff-friendly dictionary of a flow (YAML and JSON)."""
+    edges = flow.out_edges()
+    return {
         "flowmap": FORMAT_VERSION,
         "name": flow.name,
         "language": flow.language,
-        "settings": settings,
+        "settings": _settings_dict(flow),
         "lanes": [{"name": lane.name, "kind": lane.kind} for lane in flow.lanes],
-        "owners": [],
-        "tools": [],
-        "steps": [],
+        "owners": [_owner_dict(o) for o in flow.owners],
+        "tools": [_tool_dict(t) for t in flow.tools],
+        "steps": [_step_dict(s, edges.get(s.id, [])) for s in flow.steps],
     }
-    for o in flow.owners:
-        od: dict[str, Any] = {"name": o.name}
-        if o.lane:
-            od["lane"] = o.lane
-        od["kind"] = o.kind
-        if o.headcount is not None:
-            od["headcount"] = o.headcount
-        if o.hours is not None:
-            od["hours"] = o.hours.text()
-        if o.days is not None:
-            od["days"] = days_text(o.days, "en") if len(o.days) != 7 else "every day"
-        if o.cost:
-            od["cost"] = o.cost
-        out["owners"].append(od)
-    for t in flow.tools:
-        td: dict[str, Any] = {"name": t.name, "category": t.category}
-        if t.delay is not None:
-            td["delay"] = _duration_value(t.delay.text())
-        out["tools"].append(td)
-    edges = flow.out_edges()
-    for s in flow.steps:
-        sd: dict[str, Any] = {"id": s.id, "name": s.name, "lane": s.lane}
-        if s.owners:
-            sd["owner"] = s.owners[0] if len(s.owners) == 1 else list(s.owners)
-        if s.tools:
-            sd["tools"] = list(s.tools)
-        sd["mode"] = s.mode
-        sd["duration"] = _duration_value(s.duration.text())
-        if s.batch is not None:
-            sd["batch"] = s.batch.text("en")
-        es = edges.get(s.id, [])
-        if not es:
-            sd["next"] = END
-        elif s.fork:
-            sd["next"] = FORK_SEPARATOR.join(e.target for e in es)
-        elif len(es) == 1 and es[0].probability == 1:
-            sd["next"] = es[0].target
-        else:
-            sd["next"] = {e.target: e.probability for e in es}
-        if s.join == "all":
-            sd["join"] = "all"
-        for key in ("reads", "writes"):
-            if getattr(s, key):
-                sd[key] = list(getattr(s, key))
-        for key in ("stage", "touchpoint"):
-            if getattr(s, key):
-                sd[key] = getattr(s, key)
-        if s.emotion is not None:
-            sd["emotion"] = s.emotion
-        if s.pain:
-            sd["pain"] = s.pain
-        if s.volume is not None:
-            sd["volume"] = s.volume
-        if s.note:
-            sd["note"] = s.note
-        if s.extra:
-            sd["extra"] = dict(s.extra)
-        out["steps"].append(sd)
-    return out
 
 
 def _duration_value(text: str) -> Any:

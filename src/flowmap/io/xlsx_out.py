@@ -12,8 +12,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .._atomic import atomic_path
-from ..model import END, Flow, days_text
-from ._schema import CATEGORY_JA, COLUMNS, KIND_JA, MODE_JA, SETTINGS_KEYS, header
+from ..cells import decimal_text
+from ..model import END, Edge, Flow, Step, days_text
+from ._parallel import FORK_SEPARATOR
+from ._schema import CATEGORY_JA, COLUMNS, KIND_JA, MODE_JA, NO_OWNER, SETTINGS_KEYS, header
+from .safecells import append_row
 
 __all__ = ["write_workbook"]
 
@@ -94,53 +97,59 @@ def _num(v: float) -> Any:
     return int(v) if float(v).is_integer() else v
 
 
-def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, blank: bool = False) -> None:
-    """Write ``flow`` to ``path`` atomically. ``blank`` writes headers and drop-downs only."""
-    lang = lang or flow.language
+def _width(lang: str) -> float:
+    return 1.3 if lang == "ja" else 1.0
+
+
+def _next_text(s: Step, edges: list[Edge], ja: bool) -> str:
+    """The next cell: a fork (``S5 & S6``) or targets with probabilities in plain decimals the reader reads back."""
+    if not edges:
+        return "終了" if ja else END
+    if s.fork:
+        return FORK_SEPARATOR.join(e.target for e in edges)
+    text = ", ".join(e.target if e.probability == 1 else f"{e.target}:{decimal_text(e.probability)}" for e in edges)
+    return text.replace(END, "終了") if ja else text
+
+
+def _step_values(flow: Flow, s: Step, edges: list[Edge], lang: str) -> dict[str, Any]:
     ja = lang == "ja"
-    wb = Workbook()
+    dur: Any = _num(s.duration.params[0]) if s.duration.kind == "fixed" else s.duration.text()
+    nobody = not s.owners and s.mode == "manual" and s.lane not in flow.customer_lanes()
+    return {
+        "id": s.id, "name": s.name, "lane": s.lane, "owner": NO_OWNER if nobody else _join(s.owners), "tools": _join(s.tools),
+        "mode": MODE_JA[s.mode] if ja else s.mode, "duration": dur, "next": _next_text(s, edges, ja),
+        "join": ("すべて" if ja else "all") if s.join == "all" else None,
+        "reads": _join(s.reads), "writes": _join(s.writes), "stage": s.stage, "touchpoint": s.touchpoint,
+        "emotion": s.emotion, "pain": s.pain or None, "batch": s.batch.text(lang) if s.batch else None,
+        "volume": _num(s.volume) if s.volume is not None else None, "note": s.note or None,
+    }
+
+
+def _steps_sheet(wb: Workbook, flow: Flow, lang: str) -> None:
+    ja = lang == "ja"
     ws = wb.active
     assert ws is not None
     ws.title = "工程" if ja else "Steps"
     fields = [f for f in COLUMNS["steps"] if f != "automated"]  # read-only alias: mode says it all
-    extras: list[str] = []
-    for s in flow.steps:
-        for k in s.extra:
-            if k not in extras:
-                extras.append(k)
+    extras = list(dict.fromkeys(k for s in flow.steps for k in s.extra))
     headers = [header("steps", f, lang) for f in fields] + extras
-    ws.append(headers)
+    append_row(ws, headers)
     edges = flow.out_edges()
     for s in flow.steps:
-        es = edges.get(s.id, [])
-        if not es:
-            nxt = "終了" if ja else END
-        elif s.fork:
-            nxt = " & ".join(e.target for e in es)
-        else:
-            nxt = ", ".join(e.target if e.probability == 1 else f"{e.target}:{e.probability!r}" for e in es)
-            if ja:
-                nxt = nxt.replace(END, "終了")
-        dur: Any = s.duration.text()
-        if s.duration.kind == "fixed":
-            dur = _num(s.duration.params[0])
-        values: dict[str, Any] = {
-            "id": s.id, "name": s.name, "lane": s.lane, "owner": _join(s.owners), "tools": _join(s.tools),
-            "mode": MODE_JA[s.mode] if ja else s.mode, "duration": dur, "next": nxt,
-            "join": ("すべて" if ja else "all") if s.join == "all" else None,
-            "reads": _join(s.reads), "writes": _join(s.writes), "stage": s.stage, "touchpoint": s.touchpoint,
-            "emotion": s.emotion, "pain": s.pain or None, "batch": s.batch.text(lang) if s.batch else None,
-            "volume": _num(s.volume) if s.volume is not None else None, "note": s.note or None,
-        }
-        row = [values[f] if values[f] != "" else None for f in fields] + [s.extra.get(k) for k in extras]
-        ws.append(row)
-    last = max(TEMPLATE_ROWS, len(flow.steps) + 50)
+        values = _step_values(flow, s, edges.get(s.id, []), lang)
+        append_row(ws, [values[f] if values[f] != "" else None for f in fields] + [s.extra.get(k) for k in extras])
     _style_header(ws, len(headers), lang)
     for i, f in enumerate(fields, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(f, 14) * (1.3 if ja else 1.0)
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(f, 14) * _width(lang)
         if f in ("name", "pain", "note"):
             for r in range(2, len(flow.steps) + 2):
                 ws.cell(row=r, column=i).alignment = Alignment(wrap_text=True, vertical="top")
+    _steps_validations(ws, flow, fields, lang)
+
+
+def _steps_validations(ws: Worksheet, flow: Flow, fields: list[str], lang: str) -> None:
+    ja = lang == "ja"
+    last = max(TEMPLATE_ROWS, len(flow.steps) + 50)
     modes = list(MODE_JA.values()) if ja else ["manual", "auto", "batch"]
     _list_validation(ws, fields.index("mode") + 1, modes, last, True, "方式" if ja else "mode")
     _list_validation(ws, fields.index("emotion") + 1, ["-2", "-1", "0", "1", "2"], last, True, "感情" if ja else "emotion")
@@ -149,45 +158,42 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
         lanes = ["お客様" if ja else "customer", *[x for x in lanes if x not in ("お客様", "customer")]]
     _list_validation(ws, fields.index("lane") + 1, lanes, last, False, "レーン" if ja else "lane")
 
-    # Owners
+
+def _owners_sheet(wb: Workbook, flow: Flow, lang: str) -> None:
+    ja = lang == "ja"
     wo = wb.create_sheet("担当者" if ja else "Owners")
     ofields = list(COLUMNS["owners"])
-    wo.append([header("owners", f, lang) for f in ofields])
+    append_row(wo, [header("owners", f, lang) for f in ofields])
     for o in flow.owners:
-        wo.append([
+        append_row(wo, [
             o.name, o.lane or None, KIND_JA[o.kind] if ja else o.kind, o.headcount,
             o.hours.text() if o.hours else None, days_text(o.days, lang) if o.days is not None else None,
             _num(o.cost) if o.cost else None,
         ])
     _style_header(wo, len(ofields), lang)
     for i, w in enumerate((18, 14, 10, 8, 14, 12, 10), start=1):
-        wo.column_dimensions[get_column_letter(i)].width = w * (1.3 if ja else 1.0)
+        wo.column_dimensions[get_column_letter(i)].width = w * _width(lang)
     kinds = list(KIND_JA.values()) if ja else ["person", "team", "system"]
-    _list_validation(wo, 3, kinds, last, True, "種別" if ja else "kind")
+    _list_validation(wo, 3, kinds, max(TEMPLATE_ROWS, len(flow.owners) + 50), True, "種別" if ja else "kind")
 
-    # Tools
+
+def _tools_sheet(wb: Workbook, flow: Flow, lang: str) -> None:
+    ja = lang == "ja"
     wt = wb.create_sheet("ツール" if ja else "Tools")
-    wt.append([header("tools", f, lang) for f in COLUMNS["tools"]])
+    append_row(wt, [header("tools", f, lang) for f in COLUMNS["tools"]])
     for t in flow.tools:
-        wt.append([t.name, CATEGORY_JA[t.category] if ja else t.category, t.delay.text() if t.delay else None])
+        append_row(wt, [t.name, CATEGORY_JA[t.category] if ja else t.category, t.delay.text() if t.delay else None])
     _style_header(wt, 3, lang)
     for i, w in enumerate((22, 14, 12), start=1):
-        wt.column_dimensions[get_column_letter(i)].width = w * (1.3 if ja else 1.0)
+        wt.column_dimensions[get_column_letter(i)].width = w * _width(lang)
     cats = list(CATEGORY_JA.values()) if ja else list(CATEGORY_JA)
-    _list_validation(wt, 2, cats, last, True, "分類" if ja else "category")
+    _list_validation(wt, 2, cats, max(TEMPLATE_ROWS, len(flow.tools) + 50), True, "分類" if ja else "category")
 
-    # Settings
-    wsn = wb.create_sheet("設定" if ja else "Settings")
-    wsn.append(["項目", "値"] if ja else ["key", "value"])
+
+def _settings_rows(flow: Flow, blank: bool) -> list[tuple[str, Any]]:
     st = flow.settings
-
-    def key(k: str) -> str:
-        return SETTINGS_KEYS[k][1] if ja else k
-
-    if not blank:
-        wsn.append([key("name"), flow.name])
-        wsn.append([key("language"), flow.language])
-    rows: list[tuple[str, Any]] = [
+    rows: list[tuple[str, Any]] = [] if blank else [("name", flow.name), ("language", flow.language)]
+    rows += [
         ("orders_per_day", _num(st.orders_per_day)), ("days", st.days), ("seed", st.seed),
         ("replications", st.replications), ("currency", st.currency), ("holidays", st.holidays),
     ]
@@ -196,25 +202,46 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
     if st.closed:
         rows.append(("closed", ", ".join(d.isoformat() for d in st.closed)))
     if st.hourly_profile:
-        rows.append(("hourly_profile", ", ".join(f"{w:g}" for w in st.hourly_profile)))
+        rows.append(("hourly_profile", ", ".join(decimal_text(w) for w in st.hourly_profile)))
     if st.milestones:
         from ..milestones import milestones_text
 
         rows.append(("milestones", milestones_text(st.milestones)))
     rows += [("overload", _num(st.overload)), ("underload", _num(st.underload)),
              ("scatter_tools", st.scatter_tools), ("automation_minutes", _num(st.automation_minutes))]
-    for k, v in rows:
-        wsn.append([key(k), v])
+    return rows
+
+
+def _settings_sheet(wb: Workbook, flow: Flow, lang: str, blank: bool) -> None:
+    ja = lang == "ja"
+    wsn = wb.create_sheet("設定" if ja else "Settings")
+    append_row(wsn, ["項目", "値"] if ja else ["key", "value"])
+    for k, v in _settings_rows(flow, blank):
+        append_row(wsn, [SETTINGS_KEYS[k][1] if ja else k, v])
     _style_header(wsn, 2, lang)
     wsn.column_dimensions["A"].width = 26
     wsn.column_dimensions["B"].width = 30
 
-    # How-to
-    wh = wb.create_sheet("使い方" if ja else "How to")
-    for line in HOWTO["ja" if ja else "en"]:
-        wh.append([line])
+
+def _howto_sheet(wb: Workbook, lang: str) -> None:
+    wh = wb.create_sheet("使い方" if lang == "ja" else "How to")
+    for line in HOWTO["ja" if lang == "ja" else "en"]:
+        append_row(wh, [line])
     wh["A1"].font = Font(bold=True, size=14)
     wh.column_dimensions["A"].width = 120
 
+
+def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, blank: bool = False) -> None:
+    """Write ``flow`` to ``path`` atomically. ``blank`` writes headers and drop-downs only.
+
+    Every text is written as a string cell (never a formula), every number so that it reads back.
+    """
+    lang = lang or flow.language
+    wb = Workbook()
+    _steps_sheet(wb, flow, lang)
+    _owners_sheet(wb, flow, lang)
+    _tools_sheet(wb, flow, lang)
+    _settings_sheet(wb, flow, lang, blank)
+    _howto_sheet(wb, lang)
     with atomic_path(path) as tmp:
         wb.save(tmp)

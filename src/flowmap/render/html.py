@@ -142,6 +142,10 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
         label = _wrap(s.name)
         if s.mode == "batch" and s.batch is not None:
             label += "\n◷ " + s.batch.text(lang)
+        if s.join == "all":  # parallel branches meet here
+            label += "\n" + t(lang, "⊕ waits for all branches", "⊕ 全分岐を待って合流")
+        if s.fork:  # parallel branches start here
+            label += "\n" + t(lang, "⊕ starts branches together", "⊕ 並行して分岐")
         prefix = "⚠ " if worst in ("high", "medium") else ""
         net.add_node(
             s.id, label=f"{prefix}{s.id}  {label}", shape="box",
@@ -182,10 +186,12 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
             continue
         flow_per_case = visits.get(e.source, 0.0) * e.probability
         handoff = (e.source, e.target) in handoff_edges
+        parallel = steps[e.source].fork  # a branch of a fork: every case takes it, alongside the others
         net.add_edge(
             e.source, e.target, arrows="to", width=1 + 5 * flow_per_case / vmax,
-            label=f"{e.probability * 100:.0f}%" if e.probability < 0.9995 else ("⇄" if handoff else ""),
-            dashes=handoff, color={"color": "#c0392b" if handoff else "#7a869a", "highlight": "#1f4e79"},
+            label=("∥ " if parallel else "") + (f"{e.probability * 100:.0f}%" if e.probability < 0.9995 else ("⇄" if handoff else "")),
+            dashes=handoff,
+            color={"color": "#c0392b" if handoff else ("#2e7d32" if parallel else "#7a869a"), "highlight": "#1f4e79"},
             font={"face": FONT_STACK, "size": 12, "align": "horizontal", "strokeWidth": 4, "background": "#ffffff"},
             smooth=_edge_shape(steps[e.source].lane == steps[e.target].lane, ranks.get(e.source, 0), ranks.get(e.target, 0)),
         )

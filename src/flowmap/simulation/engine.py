@@ -74,8 +74,8 @@ class RunPlan:
 class _Step:
     """One step compiled for the hot loop."""
 
-    __slots__ = ("batch", "cal", "cum", "delay", "ends", "idx", "kind", "lane", "name", "owner_key", "people", "res",
-                 "res_name", "route", "sample", "sid", "starts", "targets")
+    __slots__ = ("batch", "cal", "cum", "delay", "ends", "fork", "idx", "join", "kind", "lane", "name", "owner_key",
+                 "people", "res", "res_name", "route", "sample", "sid", "starts", "targets")
 
     def __init__(self, idx: int, step: Step) -> None:
         self.idx = idx
@@ -94,6 +94,8 @@ class _Step:
         self.sample: Callable[[], float] = _zero
         self.starts: tuple[int, ...] = ()  # segments that begin when a case reaches this step
         self.ends: tuple[int, ...] = ()  # segments that end when this step ends
+        self.fork = step.fork  # starts every target together (one token per branch)
+        self.join = step.join == "all"  # waits until every branch of its fork has arrived
 
     def next_index(self) -> int:
         """The index of the next step (-1: the case ends)."""
@@ -105,6 +107,17 @@ class _Step:
 
 def _zero() -> float:
     return 0.0
+
+
+class _Case:
+    """One case: its tokens (one per parallel branch running), arrival time and segment marks."""
+
+    __slots__ = ("active", "cid", "marks", "steps", "t0")
+
+    def __init__(self, cid: int, t0: float, marks: dict[int, float] | None) -> None:
+        self.cid, self.t0, self.marks = cid, t0, marks
+        self.active = 1  # tokens still walking; the case ends when the last one ends
+        self.steps = 0
 
 
 class _Batch:
@@ -255,17 +268,26 @@ class Replication:
 
     def case(self, cid: int, entry: int) -> _Proc:
         """One case walking the flow from step ``entry``."""
+        cs = _Case(cid, self.env.now, {} if self.segment_hist else None)
+        self._track(1)
+        yield from self._walk(cs, entry, None, cs.t0, ())
+
+    def _walk(self, cs: _Case, i: int, prev: _Step | None, prev_end: float,
+              frames: tuple[list[int], ...]) -> _Proc:
+        """One token of case ``cs`` from step ``i``. A fork starts a token per branch (the first one
+        goes on in this generator); a join lets the last arriving token of its fork go on.
+        ``frames`` holds, per open fork, [branches, arrived]."""
         env, steps, horizon, busy, sink = self.env, self.steps, self.horizon, self.busy, self.sink
         count, wait_sum, service_sum = self.count, self.wait_sum, self.service_sum
-        marks: dict[int, float] | None = {} if self.segment_hist else None
-        t0 = env.now
-        self._track(1)
-        i = entry
-        prev: _Step | None = None
-        prev_end = t0
-        steps_done = 0
+        marks = cs.marks
         while i >= 0:
             st = steps[i]
+            if st.join and frames:
+                frame = frames[-1]
+                frame[1] += 1
+                if frame[1] < frame[0]:  # not the last branch: this token ends here
+                    break
+                frames = frames[:-1]
             handoff = prev is not None and st.people and prev.people and st.owner_key != prev.owner_key
             if handoff:
                 assert prev is not None
@@ -315,14 +337,23 @@ class Replication:
                         self.segment_hist[k].add(end - t)
                         marks[k] = -1.0
             if sink is not None:
-                sink((cid, st.name, st.res_name, st.lane, begin, end))
+                sink((cs.cid, st.name, st.res_name, st.lane, begin, end))
             prev, prev_end = st, end
-            steps_done += 1
-            if steps_done >= MAX_STEPS_PER_CASE or not st.targets:
+            cs.steps += 1
+            if cs.steps >= MAX_STEPS_PER_CASE or not st.targets:
                 break
-            i = st.next_index()
-        if steps_done < MAX_STEPS_PER_CASE:
-            self.lead.add(env.now - t0)
+            if st.fork:
+                branch = frames + ([len(st.targets), 0],)
+                cs.active += len(st.targets) - 1
+                for t in st.targets[1:]:
+                    env.process(self._walk(cs, t, st, end, branch))
+                frames = branch
+                i = st.targets[0]
+            else:
+                i = st.next_index()
+        cs.active -= 1
+        if cs.active == 0 and cs.steps < MAX_STEPS_PER_CASE:
+            self.lead.add(env.now - cs.t0)
             self._track(-1)
 
     def _join_batch(self, st: _Step) -> Generator[simpy.Event, object, float]:

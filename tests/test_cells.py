@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from flowmap._text import (
+from flowmap.cells import (
     ParseError,
     norm_key,
     parse_bool,
@@ -88,8 +88,9 @@ def test_hours_and_days() -> None:
     assert parse_hours("9:00-18:00").start == 540
     assert parse_hours("9:00〜18:00").end == 1080
     assert parse_hours("24h").always
+    assert parse_hours("18:00-9:00").start == 1080  # read; that it ends before it starts is check_flow's rule
     with pytest.raises(ParseError):
-        parse_hours("18:00-9:00")
+        parse_hours("25:00-26:00")
     assert parse_days("月-金") == [0, 1, 2, 3, 4]
     assert parse_days("月〜土") == [0, 1, 2, 3, 4, 5]
     assert parse_days("平日") == [0, 1, 2, 3, 4]
@@ -112,8 +113,9 @@ def test_marks_emotions_lists_keys() -> None:
     assert parse_emotion("neutral") == 0
     assert parse_emotion("−1") == -1
     assert parse_emotion("+2") == 2
+    assert parse_emotion(3) == 3  # a number; its range is check_flow's rule
     with pytest.raises(ParseError):
-        parse_emotion(3)
+        parse_emotion(2.5)
     assert split_list("メール、電話／LINE・Slack;FAX\nチャット") == ["メール", "電話", "LINE", "Slack", "FAX", "チャット"]
     assert norm_key("工程名（必須）") == "工程名"
     assert norm_key("ＩＤ ※自動") == "id"

@@ -1,0 +1,180 @@
+"""Loading YAML and JSON model files: the C loader, line marks on every mapping and list,
+and refusals (with their line) of duplicate keys, complex keys, huge numbers, control
+characters, deep nesting and alias bombs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..cells import short
+from ..errors import InputError, Problem
+from ._files import check_input_file
+
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_INT_DIGITS", "LineDict", "LineList", "load_document"]
+
+
+class LineDict(dict[Any, Any]):
+    line: int = 0
+    lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    line: int = 0
+    lines: list[int]
+
+
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings a model file may have."""
+MAX_ALIASES = 100
+"""Most YAML alias uses (``*name``) a model file may have (alias bombs)."""
+MAX_INT_DIGITS = 30
+"""Longest integer a model file may hold."""
+
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C loader (fast) with line marks kept on every mapping and list for messages."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.problems: list[tuple[int, str, str]] = []
+
+    def problem(self, node: yaml.Node, en: str, ja: str) -> None:
+        self.problems.append((node.start_mark.line + 1, en, ja))
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.lines = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            loader.problem(key_node, "a key must be plain text, not a list or mapping",
+                           "キーはリストやマッピングではなく文字列にしてください")
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            loader.problem(key_node, f"the key {short(key)!r} is given twice (first on line {out.lines[key]})",
+                           f"キー「{short(key)}」が二度書かれています（最初は {out.lines[key]} 行目）")
+            continue
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    digits = sum(ch.isdigit() for ch in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        loader.problem(node, f"the number has {digits} digits, more than {MAX_INT_DIGITS}",
+                       f"数値が {digits} 桁あり、上限 {MAX_INT_DIGITS} 桁を超えています")
+        return None
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = str(loader.construct_scalar(node))
+    if _BAD_CHARS.search(value):
+        loader.problem(node, "the text holds a control character or an invalid (surrogate) character",
+                       "文字列に制御文字または不正な文字（サロゲート）が含まれています")
+        return _BAD_CHARS.sub("\ufffd", value)
+    return value
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
+
+def _check_nodes(root: yaml.Node, name: str) -> None:
+    """Refuse deep nesting and alias bombs before anything is built (iterative, each node once)."""
+    seen: set[int] = set()
+    aliases = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            aliases += 1  # the composer turns each alias into a second reference to the same node
+            if aliases > MAX_ALIASES:
+                raise InputError([Problem(f"{name}:{node.start_mark.line + 1}",
+                                          f"more than {MAX_ALIASES} YAML aliases (*name); write the values out",
+                                          f"YAML のエイリアス（*名前）が {MAX_ALIASES} 個を超えています。値を直接書いてください")])
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError([Problem(f"{name}:{node.start_mark.line + 1}",
+                                      f"lists and mappings are nested deeper than {MAX_DEPTH} levels",
+                                      f"リストやマッピングの入れ子が {MAX_DEPTH} 段を超えています")])
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((n, depth + 1) for pair in node.value for n in pair)
+
+
+def _yaml(text: str, name: str) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, name)
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise InputError([Problem(f"{name}:{line}", en, ja) for line, en, ja in loader.problems[:100]])
+    return data
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"the key {short(k)!r} is given twice")
+        out[k] = v
+    return out
+
+
+def _json(text: str, name: str, line: int) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_pairs)
+    except json.JSONDecodeError as je:
+        raise InputError([Problem(f"{name}:{je.lineno}", f"invalid JSON: {je.msg}",
+                                  f"JSON の書式が正しくありません: {je.msg}")]) from None
+    except (ValueError, RecursionError) as e:
+        raise InputError([Problem(f"{name}:{line}", f"invalid JSON: {short(e)}",
+                                  f"JSON の書式が正しくありません: {short(e)}")]) from None
+
+
+def load_document(path: Path, name: str) -> Any:
+    """The YAML or JSON document of a model file (mappings and lists carry their lines)."""
+    check_input_file(path, name)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, "the file is not UTF-8 text", "ファイルが UTF-8 のテキストではありません")]) from None
+    try:
+        return _yaml(text, name)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        if path.suffix.lower() == ".json":
+            return _json(text, name, line)
+        raise InputError([Problem(f"{name}:{line}", f"invalid YAML: {short(e.problem)}",
+                                  f"YAML の書式が正しくありません: {short(e.problem)}")]) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as e:
+        raise InputError([Problem(name, f"invalid YAML: {short(e)}", f"YAML の書式が正しくありません: {short(e)}")]) from None

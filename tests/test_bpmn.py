@@ -1,0 +1,211 @@
+"""BPMN 2.0 in and out: schema validity, the round trip, files from other modelers, safe parsing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+import flowmap
+from flowmap.errors import InputError
+from flowmap.io import dump_bpmn, save_flow
+
+from .conftest import EXAMPLES, FLOW_MODELS, MODELS, ROOT
+
+Run = Callable[..., Result]
+BPMN_DIR = ROOT / "tests" / "bpmn"
+XSD = BPMN_DIR / "xsd" / "BPMN20.xsd"
+
+PARALLEL = """flowmap: 1
+name: 並行出荷
+language: ja
+settings: {orders_per_day: 40, start: 2026-01-05, closed: [2026-01-12], holidays: JP, milestones: "注文→出荷: C1-O2"}
+lanes: [{name: お客様, kind: customer}, {name: 物流, kind: operator}, {name: 経理, kind: operator}]
+owners:
+- {name: 物流チーム, lane: 物流, kind: team, headcount: 2}
+- {name: 経理担当, lane: 経理, kind: person}
+tools:
+- {name: メール, category: communication, delay: exp(30)}
+steps:
+- {id: C1, name: 注文する, lane: お客様, duration: 2, next: O1 & A1, volume: 40}
+- {id: O1, name: 梱包する, lane: 物流, owner: 物流チーム, tools: [メール], duration: exp(10), next: O2, writes: [梱包記録]}
+- {id: A1, name: 入金を確認する, lane: 経理, owner: 経理担当, duration: 3-8, next: {O2: 0.9, A2: 0.1}}
+- {id: A2, name: 督促する, lane: 経理, owner: 経理担当, duration: 5, next: O2, mode: batch, batch: "daily 15:00"}
+- {id: O2, name: 出荷する, lane: 物流, owner: 物流チーム, duration: 4, join: all, next: {C2: 0.95, END: 0.05}}
+- {id: C2, name: 受け取る, lane: お客様, duration: 1, next: END, emotion: 2, extra: {メモ: 置き配}}
+"""
+
+
+def _schema() -> object:
+    etree = pytest.importorskip("lxml.etree")
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+def _validate(path: Path) -> list[str]:
+    from lxml import etree
+
+    schema = _schema()
+    ok = schema.validate(etree.parse(str(path)))  # type: ignore[attr-defined]
+    return [] if ok else [str(e) for e in schema.error_log]  # type: ignore[attr-defined]
+
+
+def _parallel(tmp_path: Path) -> Path:
+    p = tmp_path / "parallel.yaml"
+    p.write_text(PARALLEL, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("model", FLOW_MODELS + ["parallel"])
+def test_export_validates_against_the_omg_schema(model: str, cli: Run, tmp_path: Path) -> None:
+    src = _parallel(tmp_path) if model == "parallel" else MODELS / model
+    out = tmp_path / "out.bpmn"
+    res = cli("convert", src, "-o", out)
+    assert res.exit_code == 0, res.output
+    assert _validate(out) == []
+    text = out.read_text(encoding="utf-8")
+    flow = flowmap.load(src)
+    assert text.count("<bpmn:lane ") == len(flow.lanes)
+    assert text.count("<bpmndi:BPMNShape ") == text.count("<dc:Bounds ") - text.count("<bpmndi:BPMNLabel>")
+    # every flow node and sequence flow has its diagram element
+    import re
+
+    ids = re.findall(r'<bpmn:(?:\w+Task|task|startEvent|endEvent|\w+Gateway|sequenceFlow|lane) id="([^"]+)"', text)
+    drawn = set(re.findall(r'bpmnElement="([^"]+)"', text))
+    assert ids and set(ids) <= drawn
+
+
+def test_export_structure_of_the_parallel_flow(tmp_path: Path) -> None:
+    flow = flowmap.load(_parallel(tmp_path))
+    text = dump_bpmn(flow)
+    assert text.count("<bpmn:parallelGateway") == 2  # the fork after C1 and the join before O2
+    assert text.count("<bpmn:exclusiveGateway") == 2  # A1's and O2's chance branches
+    assert 'name="90%"' in text and 'name="10%"' in text
+    assert text.count("<bpmn:userTask") == 5 and text.count("<bpmn:task ") == 1  # A2 is the batch step
+    assert "<bpmn:multiInstanceLoopCharacteristics" in text and "毎日 15:00" in text
+    assert "担当: 経理担当" in text  # owner, tools, durations in the documentation too
+
+
+def test_round_trip_xlsx_bpmn_yaml_bpmn_is_lossless(tmp_path: Path) -> None:
+    for src in [_parallel(tmp_path), *(MODELS / m for m in FLOW_MODELS)]:
+        flow = flowmap.load(src)
+        xlsx = tmp_path / f"{src.stem}.xlsx"
+        save_flow(flow, xlsx)
+        from_xlsx = flowmap.load(xlsx)
+        b1 = tmp_path / f"{src.stem}.bpmn"
+        save_flow(from_xlsx, b1)
+        from_bpmn = flowmap.load(b1)
+        y = tmp_path / f"{src.stem}.again.yaml"
+        save_flow(from_bpmn, y)
+        from_yaml = flowmap.load(y)
+        b2 = tmp_path / f"{src.stem}.again.bpmn"
+        save_flow(from_yaml, b2)
+        assert from_bpmn.model_dump() == from_xlsx.model_dump()
+        assert from_yaml.model_dump() == from_xlsx.model_dump()
+        assert b2.read_bytes() == b1.read_bytes()
+        assert from_bpmn.model_dump(exclude={"name"}) == flow.model_dump(exclude={"name"})
+
+
+def test_every_command_reads_bpmn(cli: Run, tmp_path: Path) -> None:
+    b = tmp_path / "p.bpmn"
+    save_flow(flowmap.load(_parallel(tmp_path)), b)
+    res = cli("validate", b)
+    assert res.exit_code == 0 and res.output.startswith("ok: 6 steps")
+    res = cli("analyze", b, "--format", "json")
+    assert res.exit_code == 0
+    assert json.loads(res.output)["flow"]["steps"] == 6
+    assert cli("view", b, "-o", tmp_path / "v.html").exit_code == 0
+
+
+FOREIGN = BPMN_DIR / "foreign"
+
+
+def _notes(path: Path) -> list[str]:
+    return [n.text() for n in flowmap.load(path).notes]
+
+
+def test_bpmn_io_collaboration_with_message_flows() -> None:
+    path = FOREIGN / "bpmnio_collaboration_message_flows.bpmn"
+    flow = flowmap.load(path)
+    assert [s.id for s in flow.steps] == ["Task_1"]
+    notes = _notes(path)
+    assert sum("message flow between pools" in n for n in notes) == 4
+    assert any(":12 (Task_1): task without a name" in n for n in notes)
+
+
+def test_hand_made_exclusive_shares_from_labels_and_conditions(cli: Run) -> None:
+    path = FOREIGN / "handmade_shares.bpmn"
+    flow = flowmap.load(path)
+    probs = {(e.source, e.target): e.probability for e in flow.edges}
+    assert probs[("check", "ship")] == pytest.approx(0.8)
+    assert probs[("check", "call")] == pytest.approx(0.15)
+    assert probs[("check", "END")] == pytest.approx(0.05)
+    # three unlabelled flows: equal shares, and validate says so
+    assert probs[("call", "ship")] == pytest.approx(1 / 3)
+    res = cli("validate", path)
+    assert res.exit_code == 0
+    assert "assumed share 0.333 for each of the flows f7, f8, f9" in res.output
+    assert "handmade_shares.bpmn:" in res.output
+    # lanes from the lane set, tasks by kind
+    assert [la.name for la in flow.lanes] == ["Customer", "Warehouse"]
+    assert flow.step_map()["check"].mode == "auto" and flow.step_map()["ship"].mode == "manual"
+    # a timer start event gives the arrivals
+    assert flow.step_map()["order"].volume == pytest.approx(48)
+
+
+def test_parallel_gateways_and_sub_process(cli: Run) -> None:
+    path = FOREIGN / "handmade_parallel_subprocess.bpmn"
+    flow = flowmap.load(path)
+    steps = flow.step_map()
+    assert steps["receive"].fork
+    assert steps["dispatch"].join == "all"
+    assert {e.target for e in flow.edges if e.source == "receive"} == {"pick", "invoice"}
+    notes = _notes(path)
+    assert any("(pick): sub-process read as one step; its 2 inner task(s)" in n for n in notes)
+    assert any("(gw_or): inclusiveGateway read as a chance branch" in n for n in notes)
+    res = cli("simulate", path, "--days", "2", "--replications", "1", "--format", "json")
+    assert res.exit_code == 0, res.output
+
+
+def test_what_cannot_be_modeled_is_named_with_line_and_id(tmp_path: Path) -> None:
+    path = FOREIGN / "handmade_broken.bpmn"
+    with pytest.raises(InputError) as e:
+        flowmap.load(path)
+    texts = [p.text() for p in e.value.problems]
+    assert any("handmade_broken.bpmn:" in t and "(t1)" in t and "used twice" in t for t in texts), texts
+
+
+def test_hostile_xml_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.bpmn"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+                    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">&b;</definitions>\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        flowmap.load(bomb)
+    assert "bomb.bpmn:" in e.value.problems[0].location and "unsafe" in e.value.problems[0].en
+    ext = tmp_path / "ext.bpmn"
+    ext.write_text('<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                   '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">&x;</definitions>\n',
+                   encoding="utf-8")
+    with pytest.raises(InputError):
+        flowmap.load(ext)
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text('<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<process>\n</definitions>\n',
+                      encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        flowmap.load(broken)
+    assert e.value.problems[0].location == f"{broken}:4"
+    other = tmp_path / "other.bpmn"
+    other.write_text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n', encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        flowmap.load(other)
+    assert "not a BPMN 2.0 file" in e.value.problems[0].en
+
+
+def test_workbook_example_exports(tmp_path: Path, cli: Run) -> None:
+    out = tmp_path / "ec.bpmn"
+    res = cli("convert", EXAMPLES / "ec_order_ja.xlsx", "-o", out)
+    assert res.exit_code == 0, res.output
+    assert _validate(out) == []
