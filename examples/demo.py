@@ -3,7 +3,8 @@
     python examples/demo.py OUT_DIR
 
 Reads examples/ec_order_ja.xlsx, writes the model file and every output that
-flowmap can produce into OUT_DIR, and prints where they are.
+flowmap can produce into OUT_DIR, compares the bundled as-is and to-be models
+(and the as-is model with the next-day-batch scenario), and prints where they are.
 """
 
 from __future__ import annotations
@@ -50,9 +51,19 @@ def main() -> None:
     if "report" in commands:
         run("report", book, "-o", str(out / "report.html"))
         written.append(("report", out / "report.html"))
+    if "compare" in commands:
+        models = HERE.parent / "models"
+        asis, tobe = str(models / "ec_order_asis.yaml"), str(models / "ec_order_tobe.yaml")
+        print(run("compare", asis, tobe))
+        for fmt, suffix in (("html", "html"), ("markdown", "md"), ("xlsx", "xlsx"), ("json", "json")):
+            run("compare", asis, tobe, "--format", fmt, "-o", str(out / f"compare.{suffix}"))
+            written.append((f"as-is vs to-be ({fmt})", out / f"compare.{suffix}"))
+        run("compare", asis, "--scenario", str(models / "next_day_batch.yaml"), "--format", "html",
+            "-o", str(out / "compare_next_day_batch.html"))
+        written.append(("scenario comparison", out / "compare_next_day_batch.html"))
     print("outputs:")
     for what, path in written:
-        print(f"  {what:<20} {path.resolve()}")
+        print(f"  {what:<26} {path.resolve()}")
 
 
 if __name__ == "__main__":

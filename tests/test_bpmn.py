@@ -209,3 +209,74 @@ def test_workbook_example_exports(tmp_path: Path, cli: Run) -> None:
     res = cli("convert", EXAMPLES / "ec_order_ja.xlsx", "-o", out)
     assert res.exit_code == 0, res.output
     assert _validate(out) == []
+
+
+def test_camunda_modeler_pools_lanes_parallel_and_sub_processes(cli: Run) -> None:
+    path = FOREIGN / "camunda_modeler_2.2.0_miwg_B.1.0-roundtrip.bpmn"
+    flow = flowmap.load(path)
+    assert [la.name for la in flow.lanes] == ["Participant", "Lane 1", "Lane 2"]
+    names = {s.name: s for s in flow.steps}
+    assert {"Collapsed Sub-Process", "Sub Process - Expanded", "Call Activity Collapsed", "Service Task 7"} <= set(names)
+    assert names["Service Task 7"].mode == "auto" and names["User Task 5"].mode == "manual"
+    assert names["Collapsed Sub-Process"].lane == "Lane 2"
+    split = names["Parallel Gateway Divergence"]
+    assert split.fork and split.duration.mean == 0
+    notes = _notes(path)
+    assert sum("message flow between pools" in n for n in notes) == 2
+    assert any(":121 (_7e6ccf38-e740-4537-a439-a8e984d066de): sub-process read as one step" in n for n in notes)
+    assert any("(WFP-0-): process 'WFP-0-' is in no pool" in n for n in notes)
+    assert any("terminate end event" in n for n in notes)
+    res = cli("simulate", path, "--days", "2", "--replications", "1", "--format", "json")
+    assert res.exit_code == 0, res.output
+
+
+def test_signavio_export_with_unlabelled_exclusive_gateway(cli: Run) -> None:
+    path = FOREIGN / "signavio_6.7.5_miwg_A.2.0-export.bpmn"
+    flow = flowmap.load(path)
+    assert [s.name for s in flow.steps] == ["Task 1", "Task 3", "Task 2", "Task 4"]
+    out = {e.target: e.probability for e in flow.edges if e.source == flow.steps[0].id}
+    assert len(out) == 3 and all(p == pytest.approx(1 / 3) for p in out.values())
+    res = cli("validate", path)
+    assert res.exit_code == 0 and "assumed share 0.333" in res.output and ":19 (sid-DD5892F5" in res.output
+
+
+def test_pm4py_running_example_fork_join_in_a_loop() -> None:
+    from flowmap.graph import build_graph
+
+    path = FOREIGN / "pm4py_running-example.bpmn"
+    flow = flowmap.load(path)
+    steps = {s.name: s for s in flow.steps}
+    assert steps["decide"].join == "all"
+    fork = steps["(parallelGateway)"]
+    assert fork.fork and {e.target for e in flow.edges if e.source == fork.id} == {
+        steps["check ticket"].id, steps["(exclusiveGateway)"].id}
+    g = build_graph(flow)
+    assert g.parallel.join_of[fork.id] == steps["decide"].id
+    # decide: reinitiate half of the time (assumed equal shares), so every step of the loop runs twice per case
+    assert g.visits[steps["decide"].id] == pytest.approx(2.0)
+    assert g.visits[steps["check ticket"].id] == pytest.approx(2.0)
+    assert g.visits[steps["examine casually"].id] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FOREIGN.glob("*.bpmn")))
+def test_every_foreign_file_loads_or_names_what_it_cannot_model(name: str) -> None:
+    path = FOREIGN / name
+    try:
+        flow = flowmap.load(path)
+    except InputError as e:
+        for p in e.problems:
+            assert p.location.startswith(f"{path}:") and "(" in p.location  # line and element id
+        return
+    assert flow.steps
+    for n in flow.notes:
+        assert n.location.startswith(f"{path}:")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FOREIGN.glob("*.bpmn") if "broken" not in p.name))
+def test_foreign_files_export_back_to_valid_bpmn(name: str, tmp_path: Path) -> None:
+    flow = flowmap.load(FOREIGN / name)
+    out = tmp_path / "again.bpmn"
+    save_flow(flow, out)
+    assert _validate(out) == []
+    again = flowmap.load(out)
+    assert again.model_dump(exclude={"name"}) == flow.model_dump(exclude={"name"})

@@ -25,7 +25,7 @@ def load_flow(path: str | Path, *, allow_missing: bool = False) -> Flow:
     if suffix in (".yaml", ".yml", ".json"):
         return read_model(p, allow_missing=allow_missing)
     if suffix == ".bpmn":
-        return read_bpmn(p)
+        return read_bpmn(p, allow_missing=allow_missing)
     if suffix in (".xlsx", ".xlsm", ".xls", ".csv", ".xlsb", ".ods") or not p.is_dir():
         if suffix not in (".xlsx", ".xlsm") and p.exists() and suffix in (".csv", ".ods", ".xlsb"):
             raise InputError([Problem(str(path), f"{suffix} files are not read; save the workbook as .xlsx",

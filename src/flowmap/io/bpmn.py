@@ -524,7 +524,7 @@ class _Graph:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_bpmn(path: str | Path) -> Flow:
+def read_bpmn(path: str | Path, *, allow_missing: bool = False) -> Flow:
     """Read a BPMN 2.0 file into a validated :class:`Flow`; what was assumed is in ``flow.notes``."""
     p = Path(path)
     name = str(path)
@@ -556,8 +556,13 @@ def read_bpmn(path: str | Path) -> Flow:
                  "プール間のメッセージフローは情報として扱い、案件の流れには含めません")
     in_pool = {id(pr) for _, pr in pools}
     for pid, pr in processes.items():
-        if id(pr) not in in_pool:
-            pools.append((pr.attrs.get("name") or pid, pr))
+        if id(pr) in in_pool:
+            continue
+        if collab:  # e.g. a process called by a call activity: the call is one step
+            note(pr, f"process {pid!r} is in no pool of the collaboration (called by a call activity?): left out",
+                 f"プロセス「{pid}」はコラボレーションのどのプールにも属さないため読み飛ばします（呼び出し先のプロセスなど）")
+        else:
+            pools.append((pr.attrs.get("name") or "Process", pr))
     if not pools:
         raise InputError([Problem(f"{name}:{root.line}", "the file has no process", "プロセスがありません")])
     several = len(pools) > 1
@@ -589,7 +594,7 @@ def read_bpmn(path: str | Path) -> Flow:
         _collect(pr, g, default_lane, note, problem)
     if not g.nodes:
         raise InputError([Problem(f"{name}:{root.line}", "the process has no tasks or events", "プロセスにタスクもイベントもありません")])
-    return _to_flow(g, p, name, fm_flow, note, problem)
+    return _to_flow(g, p, name, fm_flow, note, problem, allow_missing)
 
 
 def _collect(container: _El, g: _Graph, default_lane: str, note: Any, problem: Any) -> None:
@@ -647,7 +652,8 @@ def _iso_minutes(text: str) -> float | None:
     return d * 1440 + h * 60 + mi + s / 60
 
 
-def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, problem: Any) -> Flow:
+def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, problem: Any,
+             allow_missing: bool) -> Flow:
     nodes = g.nodes
     steps = [nid for nid, el in nodes.items() if el.tag in _ACTIVITIES]
     fm_steps = {nid: _fm(nodes[nid], "step") for nid in steps}
@@ -743,11 +749,14 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
     def is_cond(f: _El) -> bool:
         return f.first(BPMN_NS, "conditionExpression") is not None or _fm(f, "probability") is not None
 
+    starts = [nid for nid, el in nodes.items() if el.tag == "startEvent" and not _inside_subprocess(el)]
     next_of: dict[str, tuple[bool, list[tuple[str, float]]]] = {}
     join_all: set[str] = set()
     for _ in range(len(nodes) + 1):
         before = len(synthetic)
         next_of.clear()
+        for nid in starts:  # a start event followed by a gateway makes that gateway an entry step
+            follow(nid, frozenset())
         for nid in [*steps, *sorted(synthetic)]:
             el = el_of(nid)
             os_ = outs(nid)
@@ -790,7 +799,10 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
 
     # arrivals: timers and flowmap's own volumes on start events
     volumes: dict[str, float] = {}
-    starts = [nid for nid, el in nodes.items() if el.tag == "startEvent" and not _inside_subprocess(el)]
+    for el in nodes.values():
+        if el.tag == "endEvent" and el.first(BPMN_NS, "terminateEventDefinition") is not None:
+            note(el, "terminate end event read as the end of its branch (other branches run on)",
+                 "終了イベント（強制終了）はその分岐の終了として読みます（他の分岐は続きます）")
     for nid in starts:
         el = el_of(nid)
         first = follow(nid, frozenset())
@@ -835,7 +847,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         row = Row(f"{name}:{el.line}")
         sid = sid_of.get(nid, nid)
         row.values["id"] = sid
-        row.values["name"] = (el.attrs.get("name") or "").strip() or (sid if nid in synthetic else "")
+        row.values["name"] = " ".join((el.attrs.get("name") or "").split()) or (f"({el.tag})" if nid in synthetic else "")
         if not row.values["name"]:
             row.values["name"] = el.attrs.get("id", "")
             note(el, "task without a name: its id is used as the name", "名前のないタスクです。ID を名前にします")
@@ -850,10 +862,10 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
                 row.values["emotion"] = int(float(a["emotion"]))
             if a.get("volume"):
                 row.values["volume"] = float(a["volume"])
-            row.values["owner"] = [c.text for c in fm.find(FM_NS, "owner")]
-            row.values["tools"] = [c.text for c in fm.find(FM_NS, "tool")]
-            row.values["reads"] = [c.text for c in fm.find(FM_NS, "reads")]
-            row.values["writes"] = [c.text for c in fm.find(FM_NS, "writes")]
+            for key, tag in (("owner", "owner"), ("tools", "tool"), ("reads", "reads"), ("writes", "writes")):
+                items = [c.text for c in fm.find(FM_NS, tag)]
+                if items:  # an empty list would read as a blank cell
+                    row.values[key] = items
             row.extra = {c.attrs.get("key", ""): c.attrs.get("value", "") for c in fm.find(FM_NS, "extra")}
         else:
             if nid in synthetic:
@@ -923,7 +935,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         raise InputError(g.problems)
     japanese = is_japanese(str(r.values.get("name", "")) for r in rows[:50])
     flow = build_flow(source=name, name=flow_name, steps=rows, owners=owners, tools=tools, settings=settings,
-                      has_next=True, japanese=japanese, lanes_given=lanes_given)
+                      has_next=True, japanese=japanese, lanes_given=lanes_given, allow_missing=allow_missing)
     for n in dict.fromkeys(g.notes):
         flow.add_note(n)
     return flow

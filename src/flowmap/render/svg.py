@@ -19,6 +19,7 @@ class Bar:
     part: float = 0.0  # a share of the value drawn darker (e.g. data entry)
     text: str = ""  # what to print at the end of the bar
     alert: bool = False
+    color: str = ""  # the bar's colour when not alerting (default blue)
 
 
 def _text_width(s: str) -> int:
@@ -58,7 +59,7 @@ def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 2
     for i, b in enumerate(bars):
         y = top + i * row
         w = plot_w * b.value / vmax
-        color = "#d9534f" if b.alert else "#4a90d9"
+        color = "#d9534f" if b.alert else (b.color or "#4a90d9")
         out.append(f'<text x="{label_w - 8}" y="{y + row * 0.65:.1f}" text-anchor="end">{escape(_fit(b.label, label_w - 12))}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" fill="{color}" rx="2">'
                    f"<title>{escape(b.label)}: {escape(b.text or f'{b.value:,.1f} {unit}')}</title></rect>")

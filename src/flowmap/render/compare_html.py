@@ -1,0 +1,417 @@
+"""The comparison as one self-contained, offline HTML page.
+
+Both lane graphs (BEFORE with its removed steps marked, AFTER with its added,
+automated or batched and changed steps marked; retired tools named in the
+tooltips and struck through in the list), workload bars before/after per
+owner, the two lead-time distributions overlaid, the segments and waits side
+by side, and the findings table with resolved / remaining / new.
+
+It reuses the report's pieces: the lane-graph data (:func:`html.lane_graph`),
+vis-network inlined from pyvis, the report's stylesheet and the SVG bar chart.
+Every text from the flows is escaped by ``html.escape`` or reaches the page as
+JSON read with ``JSON.parse`` and put into the DOM with ``textContent``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from .._lang import t
+from ..compare import Comparison
+from . import html as report
+from ._common import analyzer_label, join, pct, severity_label
+from .compare import STATUS, change_text, money, signed_duration, summary_lines
+from .simulation import duration_text
+from .svg import FONT, Bar, bar_chart, nice_step
+
+__all__ = ["compare_html", "overlaid_histogram"]
+
+REMOVED = {"background": "#f6d5d1", "border": "#c0392b"}
+ADDED = {"background": "#e8daef", "border": "#7d3c98"}
+AUTOMATED = {"background": "#d5f5e3", "border": "#1e8449"}
+BEFORE_COLOR, AFTER_COLOR = "#7f8c8d", "#e67e22"
+
+_JS = r"""
+(function () {
+  const labels = JSON.parse(document.getElementById('fm-cmp-labels').textContent);
+  let pending = 0;
+  function tip(t) {
+    const d = document.createElement('div');
+    d.className = 'fm-tip';
+    const h = document.createElement('div'); h.className = 'fm-tip-title'; h.textContent = t.title; d.appendChild(h);
+    for (const row of t.rows) {
+      const r = document.createElement('div');
+      const k = document.createElement('span'); k.className = 'fm-k'; k.textContent = row[0];
+      r.appendChild(k); r.appendChild(document.createTextNode(row[1])); d.appendChild(r);
+    }
+    for (const f of t.findings) {
+      const r = document.createElement('div'); r.className = 'fm-sev-' + f.level;
+      r.textContent = '[' + f.severity + '] ' + f.kind + ': ' + f.title; d.appendChild(r);
+    }
+    return d;
+  }
+  for (const container of document.querySelectorAll('[data-fm-graph]')) {
+    const data = JSON.parse(document.getElementById(container.getAttribute('data-fm-graph')).textContent);
+    for (const n of data.nodes) { n.title = tip(data.tips[n.id]); }
+    const network = new vis.Network(container, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options);
+    const ext = data.extent;
+    network.on('beforeDrawing', function (ctx) {
+      for (const b of data.bands) {
+        ctx.fillStyle = b.customer ? '#fffbea' : (b.shade ? '#f3f6fa' : '#ffffff');
+        ctx.fillRect(ext.x0 - 10, b.y0, ext.x1 - ext.x0 + 20, b.y1 - b.y0);
+        ctx.strokeStyle = '#c9d3df'; ctx.lineWidth = 1;
+        ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y1); ctx.lineTo(ext.x1 + 10, b.y1); ctx.stroke();
+      }
+    });
+    network.on('afterDrawing', function (ctx) {
+      const scale = network.getScale();
+      const left = network.DOMtoCanvas({x: 0, y: 0}).x;
+      const size = 14 / scale;
+      ctx.font = 'bold ' + size + 'px ' + labels.font;
+      ctx.textBaseline = 'middle';
+      for (const b of data.bands) {
+        const w = ctx.measureText(b.name).width + 14 / scale;
+        const mid = (b.y0 + b.y1) / 2;
+        ctx.fillStyle = b.customer ? 'rgba(255,244,200,.95)' : 'rgba(31,78,121,.92)';
+        ctx.fillRect(left, mid - size * 0.9, w, size * 1.8);
+        ctx.fillStyle = b.customer ? '#6b5200' : '#ffffff';
+        ctx.fillText(b.name, left + 7 / scale, mid);
+      }
+    });
+    function home() {
+      // readable scale, starting a little before the first changed step; 'whole flow' fits everything
+      network.fit({animation: false});
+      const fitScale = network.getScale();
+      const scale = Math.max(fitScale, 0.5);
+      if (scale > fitScale) {
+        const w = container.clientWidth / scale;
+        const x0 = data.focus === null ? ext.x0 : Math.max(ext.x0, data.focus - 1.2 * labels.xstep);
+        network.moveTo({position: {x: x0 + w / 2, y: ext.y1 / 2}, scale: scale, animation: false});
+      }
+    }
+    pending += 1;
+    network.once('afterDrawing', function () {
+      home();
+      pending -= 1;
+      if (!pending) { document.body.setAttribute('data-graph-ready', '1'); }
+    });
+    const bar = container.parentElement;
+    bar.querySelector('button.fm-fit').addEventListener('click', function () { network.fit({animation: true}); });
+    bar.querySelector('button.fm-home').addEventListener('click', home);
+    (window.flowmapNetworks = window.flowmapNetworks || []).push(network);
+  }
+})();
+"""
+
+_CSS = """
+.fm-cmp-graph { width: 100%; height: 400px; border: 1px solid var(--line); background: #fff; }
+.fm-cmp-legend { font-size: 12px; line-height: 1.8; margin: 4px 0 8px; }
+.fm-cmp-legend span.sw { display: inline-block; width: 22px; height: 13px; vertical-align: -2px; margin: 0 5px 0 12px; border-radius: 2px; }
+.fm-status { font-weight: bold; white-space: nowrap; }
+.fm-status-resolved { color: #1e8449; } .fm-status-remaining { color: #7f8c8d; } .fm-status-new { color: #c0392b; }
+s.fm-retired { color: #c0392b; }
+ul.fm-changes { margin: 4px 0; padding-left: 20px; font-size: 14px; line-height: 1.6; }
+.fm-answer { font-size: 15px; line-height: 1.7; margin: 4px 0; }
+"""
+
+
+def _mark_graph(data: dict[str, Any], marks: dict[str, tuple[dict[str, str], str, str]],
+                extra_rows: dict[str, list[list[str]]], change_word: str) -> None:
+    """Restyle marked nodes (colour, prefix) and add rows to their tooltips."""
+    for node in data["nodes"]:
+        sid = node["id"]
+        if sid in marks:
+            style, prefix, _ = marks[sid]
+            node["label"] = f"{prefix} {node['label']}"
+            node["color"] = {"background": style["background"], "border": style["border"],
+                             "highlight": {"background": "#ffffff", "border": style["border"]},
+                             "hover": {"background": "#ffffff", "border": style["border"]}}
+            node["borderWidth"] = 4
+        tip = data["tips"][sid]
+        if sid in marks:
+            tip["rows"].append([change_word, marks[sid][2]])
+        tip["rows"].extend(extra_rows.get(sid, []))
+
+
+def _graphs(c: Comparison) -> tuple[dict[str, Any], dict[str, Any]]:
+    lang = c.lang
+    st = c.structure
+    gb = report.lane_graph(c.before, c.before_analysis.graph, c.before_analysis, lang)
+    ga = report.lane_graph(c.after, c.after_analysis.graph, c.after_analysis, lang)
+    change_word = t(lang, "change", "変更")
+    marks_b = {sid: (REMOVED, "✕", t(lang, "removed in the after flow", "変更後に削除"))
+               for sid in st.steps_removed}
+    automated = set(st.automated_steps())
+    marks_a: dict[str, tuple[dict[str, str], str, str]] = {
+        sid: (ADDED, "＋", t(lang, "added", "追加")) for sid in st.steps_added}
+    rows_a: dict[str, list[list[str]]] = {}
+    for ch in st.steps_changed:
+        if ch.after_step in automated:
+            marks_a[ch.after_step] = (AUTOMATED, "⚙", t(lang, "automated / batched", "自動化・バッチ化"))
+        rows_a.setdefault(ch.after_step, []).append([t(lang, "changes", "変更点"), change_text(ch.changes, lang)])
+    retired = set(st.tools_retired)
+    rows_b: dict[str, list[list[str]]] = {}
+    for s in c.before.steps:
+        gone = [x for x in s.tools if x in retired]
+        if gone:
+            rows_b.setdefault(s.id, []).append([t(lang, "retired tools", "廃止されるツール"), join(gone, lang)])
+    _mark_graph(gb, marks_b, rows_b, change_word)
+    _mark_graph(ga, marks_a, rows_a, change_word)
+    for data, marks in ((gb, marks_b), (ga, marks_a)):
+        xs = [n["x"] for n in data["nodes"] if n["id"] in marks]
+        data["focus"] = min(xs) if xs else None  # where the view starts: the first changed step
+    return gb, ga
+
+
+def _legend(lang: str) -> str:
+    items = [
+        (report.MODE_STYLE["manual"], t(lang, "manual", "手動")), (report.MODE_STYLE["auto"], t(lang, "automatic", "自動")),
+        (report.MODE_STYLE["batch"], t(lang, "batch ◷", "バッチ ◷")), (report.CUSTOMER_STYLE, t(lang, "customer", "お客様")),
+        (REMOVED, t(lang, "✕ removed", "✕ 削除")), (ADDED, t(lang, "＋ added", "＋ 追加")),
+        (AUTOMATED, t(lang, "⚙ automated / batched", "⚙ 自動化・バッチ化")),
+    ]
+    return '<div class="fm-cmp-legend">' + "".join(
+        f'<span class="sw" style="background:{s["background"]};border:2px solid {s["border"]}"></span>{escape(label)}'
+        for s, label in items) + "</div>"
+
+
+def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *, width: int = 900, height: int = 260,
+                       title: str = "", xlabel: str = "", fmt: Any = None, step: float | None = None) -> str:
+    """Several distributions on one set of round bins, drawn as outlined steps with a light fill.
+
+    ``series``: (name, colour, [(value, count), …]); shares of each series' cases per bin, so
+    series of different sizes compare.
+    """
+    values = [v for _, _, pairs in series for v, n in pairs if n]
+    if not values:
+        return ""
+    hi = max(values)
+    step = step or nice_step(hi) or 1.0
+    bins = max(1, int(hi // step) + 1)
+    shares: list[list[float]] = []
+    for _, _, pairs in series:
+        counts = [0] * bins
+        for v, n in pairs:
+            counts[min(bins - 1, max(0, int(v // step)))] += n
+        total = sum(counts) or 1
+        shares.append([x / total for x in counts])
+    smax = max(max(s) for s in shares) or 1.0
+    left, bottom, top = 46, 38, 26 if title else 10
+    plot_w, plot_h = width - left - 10, height - bottom - top - 18
+    bw = plot_w / bins
+    label = fmt if callable(fmt) else (lambda x: f"{x:,.0f}")
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" font-family="{FONT}" font-size="11">']
+    if title:
+        out.append(f'<text x="0" y="14" font-weight="bold" font-size="12">{escape(title)}</text>')
+    for (name, color, _), sh in zip(series, shares, strict=True):
+        pts = [f"{left:.1f},{top + plot_h:.1f}"]
+        for i, x in enumerate(sh):
+            y = top + plot_h - plot_h * x / smax
+            pts += [f"{left + i * bw:.1f},{y:.1f}", f"{left + (i + 1) * bw:.1f},{y:.1f}"]
+        pts.append(f"{left + bins * bw:.1f},{top + plot_h:.1f}")
+        out.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.18" stroke="{color}" stroke-width="2">'
+                   f"<title>{escape(name)}</title></polygon>")
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
+    for i in range(0, bins + 1, max(1, round(bins / 8))):
+        x = left + i * bw
+        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(i * step))}</text>')
+    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{smax:.0%}</text>')
+    if xlabel:
+        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 30}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
+    x = left
+    for name, color, _ in series:
+        out.append(f'<rect x="{x}" y="{height - 12}" width="14" height="10" fill="{color}" fill-opacity="0.5" stroke="{color}"/>')
+        out.append(f'<text x="{x + 18}" y="{height - 3}">{escape(name)}</text>')
+        x += 40 + 7 * len(name) * (2 if any(ord(ch) > 0x2E80 for ch in name) else 1)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _kpis(c: Comparison) -> str:
+    lang = c.lang
+    n = {s: len(c.findings_by(s)) for s in STATUS}
+    cards = [
+        (t(lang, f"{c.freed_minutes:,.0f} min", f"{c.freed_minutes:,.0f} 分"), t(lang, "freed per day", "1日に空く作業時間")),
+        (money(c.cost_per_month_saved, c.currency, lang), t(lang, "per month", "月あたりの金額")),
+    ]
+    sim = c.simulation
+    if sim is not None:
+        lt = sim.lead_mean
+        cards.append((f"{duration_text(lt.before, lang)} → {duration_text(lt.after, lang)}", t(lang, "mean lead time", "平均リードタイム")))
+        ci = (f" [{signed_duration(lt.ci95[0], lang)}, {signed_duration(lt.ci95[1], lang)}]" if lt.ci95 else "")
+        cards.append((signed_duration(lt.difference, lang), t(lang, f"difference, 95% CI{ci}", f"差（95%信頼区間{ci}）")))
+    cards.append((f"{n['resolved']} / {n['remaining']} / {n['new']}", t(lang, "findings resolved / remaining / new", "指摘 解消 / 残り / 新規")))
+    return '<div class="fm-kpis" id="fm-kpis">' + "".join(
+        f'<div class="fm-kpi"><b>{escape(v)}</b><span>{escape(k)}</span></div>' for v, k in cards) + "</div>"
+
+
+def _changes(c: Comparison) -> str:
+    lang = c.lang
+    st = c.structure
+    bmap, amap = c.before.step_map(), c.after.step_map()
+    items: list[tuple[str, str]] = []
+    if st.steps_removed:
+        items.append((t(lang, "Steps removed", "削除された工程"), escape(join([f"{s} {bmap[s].name}" for s in st.steps_removed], lang))))
+    if st.steps_added:
+        items.append((t(lang, "Steps added", "追加された工程"), escape(join([f"{s} {amap[s].name}" for s in st.steps_added], lang))))
+    if st.automated_steps():
+        items.append((t(lang, "Automated or batched", "自動化・バッチ化"),
+                      escape(join([f"{s} {amap[s].name}" for s in st.automated_steps()], lang))))
+    if st.tools_retired:
+        items.append((t(lang, "Tools retired", "使われなくなったツール"),
+                      ("、" if lang == "ja" else ", ").join(f'<s class="fm-retired">{escape(x)}</s>' for x in st.tools_retired)))
+    if st.data_entries_removed:
+        items.append((t(lang, "Data entries removed", "減った入力"),
+                      escape(join([f"{d.data} ({len(d.before_steps)}→{len(d.after_steps)})" for d in st.data_entries_removed], lang))))
+    if st.handoffs_removed:
+        items.append((t(lang, "Handoffs removed", "なくなった引き継ぎ"),
+                      escape(join([f"{h.from_owner}→{h.to_owner}" for h in st.handoffs_removed], lang))))
+    if st.handoffs_added:
+        items.append((t(lang, "Handoffs added", "増えた引き継ぎ"),
+                      escape(join([f"{h.from_owner}→{h.to_owner}" for h in st.handoffs_added], lang))))
+    if not items:
+        return f'<p class="fm-note">{escape(t(lang, "No structural change.", "構造の変化はありません。"))}</p>'
+    out = '<ul class="fm-changes">' + "".join(f"<li><b>{escape(k)}</b>: {v}</li>" for k, v in items) + "</ul>"
+    if st.steps_changed:
+        rows = "".join(f"<tr><td>{escape(ch.step)}</td><td>{escape(ch.name)}</td><td>{escape(change_text(ch.changes, lang))}</td></tr>"
+                       for ch in st.steps_changed)
+        out += (f'<table class="fm-table" id="fm-steps-changed"><thead><tr><th>{escape(t(lang, "step", "工程"))}</th>'
+                f'<th>{escape(t(lang, "name", "工程名"))}</th><th>{escape(t(lang, "changes", "変更点"))}</th></tr></thead>'
+                f"<tbody>{rows}</tbody></table>")
+    return out
+
+
+def _workload(c: Comparison) -> str:
+    lang = c.lang
+    bars: list[Bar] = []
+    for o in c.workload:
+        bars.append(Bar(label=f"{o.owner} {t(lang, 'before', '前')}", value=o.before_minutes, limit=o.before_capacity or None,
+                        part=o.before_data_entry, color="#9aa7b4",
+                        text=t(lang, f"{o.before_minutes:,.0f} min/day ({pct(o.before_utilization)})",
+                               f"{o.before_minutes:,.0f} 分/日（{pct(o.before_utilization)}）")))
+        freed = money(o.cost_per_month_saved, c.currency, lang)
+        bars.append(Bar(label=f"{o.owner} {t(lang, 'after', '後')}", value=o.after_minutes, limit=o.after_capacity or None,
+                        part=o.after_data_entry, alert=o.after_minutes > o.before_minutes,
+                        text=t(lang, f"{o.after_minutes:,.0f} min/day ({pct(o.after_utilization)}), {o.freed:,.0f} freed, {freed}/month",
+                               f"{o.after_minutes:,.0f} 分/日（{pct(o.after_utilization)}）・{o.freed:,.0f} 分空く・月 {freed}")))
+    legend = [("#9aa7b4", t(lang, "before (min/day)", "変更前（分/日）")), ("#4a90d9", t(lang, "after (min/day)", "変更後（分/日）")),
+              ("#1f4e79", t(lang, "of which data entry", "うちデータ入力")),
+              ("#d9534f", t(lang, "more than before", "変更前より増加")), ("#222", t(lang, "capacity", "稼働枠"))]
+    rows = "".join(
+        f"<tr><td>{escape(o.owner)}</td><td class=num>{o.before_minutes:,.0f}</td><td class=num>{o.after_minutes:,.0f}</td>"
+        f"<td class=num>{o.freed:,.0f}</td><td>{pct(o.before_utilization)} → {pct(o.after_utilization)}</td>"
+        f"<td class=num>{escape(money(o.cost_per_month_saved, c.currency, lang))}</td></tr>" for o in c.workload)
+    head = [t(lang, "owner", "担当者"), t(lang, "before min/day", "前 分/日"), t(lang, "after min/day", "後 分/日"),
+            t(lang, "freed", "空く"), t(lang, "utilization", "稼働率"), t(lang, "per month", "月額")]
+    table = (f'<table class="fm-table" id="fm-workload-table"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+             f"<tbody>{rows}</tbody></table>")
+    return bar_chart(bars, legend=legend, row=24) + table
+
+
+def _simulation(c: Comparison) -> str:
+    lang = c.lang
+    sim = c.simulation
+    if sim is None:
+        return f'<p class="fm-note">{escape(t(lang, "Not simulated (--no-sim).", "シミュレーションは行っていません（--no-sim）。"))}</p>'
+    pairs_b = [(v / 60, n) for v, n in sim.lead_counts("before")]
+    pairs_a = [(v / 60, n) for v, n in sim.lead_counts("after")]
+    top = max([v for v, n in pairs_b + pairs_a if n] or [1.0])
+    in_days = top > 72
+
+    def tick(h: float) -> str:
+        return t(lang, f"{h / 24:g} d", f"{h / 24:g}日") if in_days else t(lang, f"{h:g} h", f"{h:g}時間")
+
+    chart = overlaid_histogram([(t(lang, "before", "変更前"), BEFORE_COLOR, pairs_b), (t(lang, "after", "変更後"), AFTER_COLOR, pairs_a)],
+                               title=t(lang, "Lead time distributions (share of cases)", "リードタイムの分布（案件の割合）"),
+                               xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"), fmt=tick)
+    lt = sim.lead_mean
+    rows = [(t(lang, "lead time mean", "リードタイム平均"), lt.before, lt.after, lt.difference, lt.ci95),
+            (t(lang, "median", "中央値"), sim.lead_p50[0], sim.lead_p50[1], sim.lead_p50[1] - sim.lead_p50[0], None),
+            ("p90", sim.lead_p90[0], sim.lead_p90[1], sim.lead_p90[1] - sim.lead_p90[0], None)]
+    rows += [(f"{s.name} ({s.start}→{s.end})", s.before["mean"], s.after["mean"], s.difference, s.ci95) for s in sim.segments]
+    body = "".join(
+        f"<tr><td>{escape(name)}</td><td class=num>{escape(duration_text(b, lang))}</td><td class=num>{escape(duration_text(a, lang))}</td>"
+        f"<td class=num>{escape(signed_duration(d, lang))}</td>"
+        f"<td class=num>{escape(f'{signed_duration(ci[0], lang)} … {signed_duration(ci[1], lang)}' if ci else '')}</td></tr>"
+        for name, b, a, d, ci in rows)
+    head = ["", t(lang, "before", "前"), t(lang, "after", "後"), t(lang, "difference", "差"), t(lang, "95% CI (paired)", "95%信頼区間（対応あり）")]
+    lead = (f'<table class="fm-table" id="fm-lead"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+    waits = [s for s in sim.steps if (s.before_wait or 0) >= 1 or (s.after_wait or 0) >= 1]
+    waits.sort(key=lambda s: -abs((s.after_wait or 0) - (s.before_wait or 0)))
+    wrows = "".join(
+        f"<tr><td>{escape(s.step)}</td><td>{escape(s.name)}</td>"
+        f"<td class=num>{'—' if s.before_wait is None else escape(duration_text(s.before_wait, lang))}</td>"
+        f"<td class=num>{'—' if s.after_wait is None else escape(duration_text(s.after_wait, lang))}</td></tr>" for s in waits[:15])
+    whead = [t(lang, "step", "工程"), t(lang, "name", "工程名"), t(lang, "wait before", "待ち 前"), t(lang, "wait after", "待ち 後")]
+    wtable = (f'<h3>{escape(t(lang, "Mean waits per step", "工程ごとの平均待ち時間"))}</h3>'
+              f'<table class="fm-table" id="fm-waits"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in whead)}</tr></thead>'
+              f"<tbody>{wrows}</tbody></table>")
+    urows = "".join(
+        f"<tr><td>{escape(o.owner)}</td><td class=num>{'—' if o.before_utilization is None else pct(o.before_utilization)}</td>"
+        f"<td class=num>{'—' if o.after_utilization is None else pct(o.after_utilization)}</td></tr>" for o in sim.owners)
+    utable = (f'<h3>{escape(t(lang, "Simulated utilization", "シミュレーションの稼働率"))}</h3>'
+              f'<table class="fm-table" id="fm-util"><thead><tr><th>{escape(t(lang, "owner", "担当者"))}</th>'
+              f'<th>{escape(t(lang, "before", "前"))}</th><th>{escape(t(lang, "after", "後"))}</th></tr></thead><tbody>{urows}</tbody></table>')
+    note = t(lang, f"{sim.replications} paired replications × {sim.days:g} days from {sim.start}, seed {sim.seed}: both flows draw the "
+                   "same arrivals and, for the steps they share, the same durations and choices (common random numbers).",
+             f"{sim.start} から {sim.days:g} 日間 × {sim.replications} 回の対応のある比較（乱数シード {sim.seed}）。"
+             "両フローは同じ到着と、共通の工程では同じ所要時間・分岐を引きます（共通乱数）。")
+    return chart + lead + f'<p class="fm-note">{escape(note)}</p>' + wtable + utable
+
+
+def _findings(c: Comparison) -> str:
+    lang = c.lang
+    head = [t(lang, "status", "状態"), t(lang, "severity", "重要度"), t(lang, "kind", "分類"), t(lang, "finding", "指摘"),
+            t(lang, "min/day before → after", "分/日 前 → 後")]
+    rows = []
+    for f in c.findings:
+        mb = "—" if f.minutes_before is None else f"{f.minutes_before:,.0f}"
+        ma = "—" if f.minutes_after is None else f"{f.minutes_after:,.0f}"
+        rows.append(f'<tr class="fm-f-{f.status}"><td class="fm-status fm-status-{f.status}">{escape(t(lang, *STATUS[f.status]))}</td>'
+                    f'<td class="sev sev-{f.severity}">{escape(severity_label(f.severity, lang))}</td>'
+                    f"<td>{escape(analyzer_label(f.analyzer, lang))}</td><td>{escape(f.title)}</td>"
+                    f"<td class=num>{mb} → {ma}</td></tr>")
+    return (f'<table class="fm-table" id="fm-findings-cmp"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def compare_html(c: Comparison) -> str:
+    lang = c.lang
+    gb, ga = _graphs(c)
+    title = t(lang, f"Comparison: {c.before.name} → {c.after.name}", f"比較: {c.before.name} → {c.after.name}")
+    answer = "".join(f'<p class="fm-answer">{escape(line.strip())}</p>' for line in summary_lines(c, lang))
+    buttons = (f'<button class="fm-fit fm-noprint" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
+               f'<button class="fm-home fm-noprint" type="button">{escape(t(lang, "first change", "最初の変更箇所へ"))}</button>')
+    sections = [
+        ("fm-summary", t(lang, "The answer", "結論"), _kpis(c) + answer),
+        ("fm-graphs", t(lang, "Lane graphs", "業務フロー図"),
+         _legend(lang)
+         + f'<h3>{escape(t(lang, "Before", "変更前"))}: {escape(c.before.name)}</h3>'
+           f'<div>{buttons}'
+           f'<div id="fm-graph-before" class="fm-cmp-graph" data-fm-graph="fm-data-before" role="img"></div></div>'
+         + f'<h3>{escape(t(lang, "After", "変更後"))}: {escape(c.after.name)}</h3>'
+           f'<div>{buttons}'
+           f'<div id="fm-graph-after" class="fm-cmp-graph" data-fm-graph="fm-data-after" role="img"></div></div>'),
+        ("fm-changes", t(lang, "What changes", "構造の変化"), _changes(c)),
+        ("fm-workload", t(lang, "Workload per owner, before and after", "担当者ごとの作業時間（前・後）"), _workload(c)),
+        ("fm-simulation", t(lang, "Lead time (paired simulation)", "リードタイム（対応のあるシミュレーション）"), _simulation(c)),
+        ("fm-findings", t(lang, "Findings: resolved, remaining, new", "指摘: 解消・残り・新規"), _findings(c)),
+    ]
+    body = (f'<header class="fm-head"><h1>{escape(title)}</h1>'
+            f'<p>{escape(t(lang, "flowmap comparison", "flowmap 比較レポート"))}</p></header><main class="fm-report">'
+            + "".join(f'<section id="{sid}"><h2>{escape(head)}</h2>{content}</section>' for sid, head, content in sections)
+            + "</main>")
+    js, css = report._vis_assets()
+    labels = {"font": report.FONT_STACK, "xstep": report.X_STEP}
+    scripts = (f'<script type="application/json" id="fm-data-before">{report._json_for_script(gb)}</script>'
+               f'<script type="application/json" id="fm-data-after">{report._json_for_script(ga)}</script>'
+               f'<script type="application/json" id="fm-cmp-labels">{report._json_for_script(labels)}</script>'
+               f"<script>{js}</script><script>{_JS}</script>")
+    style = f"<style>{css}</style><style>{report._CSS % {'font': report.FONT_STACK, 'height': '520px'}}{_CSS}</style>"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+            f"style-src 'unsafe-inline'; img-src data:; font-src data:\">"
+            f"<title>{escape(title)}</title>{style}</head><body>{body}{scripts}</body></html>\n")

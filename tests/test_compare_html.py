@@ -1,0 +1,106 @@
+"""The comparison page in a real browser (headless Chromium): offline, both graphs drawn and
+marked, workload bars, overlaid distributions, findings by status, injection shown as text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import Result
+
+from .conftest import MODELS
+from .test_html import ARTIFACTS, INJECT, SCRIPT, Page, _no_remote_references, browser
+
+Run = Callable[..., Result]
+__all__ = ["browser"]  # the fixture, imported for its use below
+
+
+def _ink(page: Page, selector: str) -> int:
+    return int(page.page.evaluate("""(sel) => {
+        const c = document.querySelector(sel + ' canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) { if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++; }
+        return n;
+    }""", selector))
+
+
+def test_compare_page_of_bundled_models(cli: Run, tmp_path: Path, browser: Any) -> None:
+    out = tmp_path / "compare.html"
+    r = cli("compare", MODELS / "ec_order_asis.yaml", MODELS / "ec_order_tobe.yaml", "--format", "html", "-o", out,
+            "--start", "2026-11-30")
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    _no_remote_references(html)
+    page = Page(browser, out, height=1000)
+    try:
+        assert page.errors == [] and page.requests == []
+        assert page.page.title() == "比較: EC受注フロー(現状) → EC受注フロー(改善後)"
+        kpis = page.page.inner_text("#fm-kpis")
+        assert "1,385 分" in kpis and "¥1,243,684" in kpis and "28 / 3 / 3" in kpis
+        assert _ink(page, "#fm-graph-before") > 5000 and _ink(page, "#fm-graph-after") > 5000
+        # the marks: removed steps in BEFORE, added and automated steps in AFTER
+        labels = page.page.evaluate("""() => window.flowmapNetworks.map(n =>
+            Object.fromEntries(n.body.data.nodes.get().map(x => [x.id, x.label])))""")
+        assert labels[0]["O3"].startswith("✕") and labels[0]["K3"].startswith("✕") and not labels[0]["O6"].startswith("✕")
+        assert labels[1]["B1"].startswith("＋") and labels[1]["P1"].startswith("⚙") and labels[1]["F1"].startswith("⚙")
+        retired = page.page.locator("#fm-changes s.fm-retired").all_inner_texts()
+        assert {"Excel受注表", "クレーム管理表", "LINE"} <= set(retired)
+        # hover a removed step: its tooltip says so and names its retired tools
+        pos = page.page.evaluate("""() => { const n = window.flowmapNetworks[0];
+            n.moveTo({position: n.getPositions(['O3'])['O3'], scale: 0.8, animation: false});
+            const p = n.canvasToDOM(n.getPositions(['O3'])['O3']);
+            const r = document.getElementById('fm-graph-before').getBoundingClientRect();
+            return {x: p.x + r.left, y: p.y + r.top}; }""")
+        page.page.wait_for_timeout(200)
+        page.page.mouse.move(pos["x"], pos["y"])
+        page.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        tip = page.page.inner_text("div.vis-tooltip")
+        assert "O3 在庫を手作業で引き当てる" in tip and "変更後に削除" in tip and "在庫管理表" in tip
+        page.page.locator("#fm-graphs button.fm-home").first.click()
+        # workload bars: a before and an after bar per owner; two distributions overlaid; findings by status
+        assert page.page.locator("#fm-workload svg rect[fill='#9aa7b4']:has(title)").count() == 7
+        assert page.page.locator("#fm-simulation svg polygon").count() == 2
+        assert page.page.locator("#fm-lead tbody tr").count() == 5  # mean, median, p90 and two segments
+        assert page.page.locator("#fm-findings-cmp tr.fm-f-resolved").count() == 28
+        assert page.page.locator("#fm-findings-cmp tr.fm-f-new").count() == 3
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / "compare_ec_order.png"), full_page=True)
+        page.page.emulate_media(media="print")
+        assert page.page.locator("#fm-graphs button.fm-fit").first.is_hidden()
+    finally:
+        page.close()
+
+
+def test_compare_page_shows_injection_as_text(cli: Run, tmp_path: Path, browser: Any) -> None:
+    evil = f"注文{INJECT}{SCRIPT}"
+    ops = f"ops{INJECT}"
+    model = {
+        "flowmap": 1, "name": evil, "lanes": [{"name": "お客様", "kind": "customer"}, {"name": ops}],
+        "steps": [
+            {"id": "S1", "name": evil, "lane": "お客様", "duration": 1, "next": "S2"},
+            {"id": "S2", "name": f"x{INJECT}", "lane": ops, "owner": f"A{INJECT}", "tools": [f"T{INJECT}"],
+             "writes": [f"d{INJECT}"], "duration": 2, "next": "S3"},
+            {"id": "S3", "name": "y", "lane": ops, "owner": "B", "tools": [f"T{INJECT}"], "writes": [f"d{INJECT}"], "duration": 2},
+        ],
+    }
+    flow = tmp_path / "evil.yaml"
+    flow.write_text(yaml.safe_dump(model, allow_unicode=True), encoding="utf-8")
+    change = tmp_path / "change.yaml"
+    change.write_text(yaml.safe_dump({"name": SCRIPT, "changes": {"remove": ["S3"]}}, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "c.html"
+    r = cli("compare", flow, "--scenario", change, "--format", "html", "-o", out, "--days", "2", "--replications", "2")
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "<script>alert" not in html
+    page = Page(browser, out)
+    try:
+        assert page.dialogs == [] and page.errors == [] and page.requests == []
+        assert page.page.evaluate("document.images.length") == 0
+        assert evil in page.page.inner_text("h1")
+        assert "S3 y" in page.page.inner_text("#fm-changes")
+        assert INJECT in page.page.inner_text("#fm-findings-cmp")
+    finally:
+        page.close()
