@@ -121,6 +121,11 @@ def test_bundled_asis_vs_tobe_shows_wastes_removed_minutes_money_and_lead_time(c
     assert sim["replications"] == 5 and sim["seed"] == 1
     diff = sim["lead_time_minutes"]["difference"]
     assert diff["mean"] < 0 and diff["ci95"][0] < diff["mean"] < diff["ci95"][1] < 0
+    segs = {s["name"]: s for s in sim["segments"]}
+    assert set(segs) == {"注文→出荷", "注文→お届け"}
+    ship = segs["注文→出荷"]
+    assert (ship["from"], ship["to"]) == ("C6", "O6") and ship["difference"]["ci95"][1] < 0
+    assert ship["difference"]["mean"] == pytest.approx(ship["after"]["mean"] - ship["before"]["mean"], abs=0.01)
     assert {"Excel受注表", "クレーム管理表"} <= set(d["tools"]["retired"])
     assert "B1" in d["steps"]["added"] and "O3" in d["steps"]["removed"]
     assert {"P1", "O7", "F1"} <= set(d["steps"]["automated"])

@@ -1,25 +1,32 @@
-"""The flowmap command line: a thin click group with one error boundary."""
+"""The flowmap command line: a thin click group with one error boundary.
+
+Commands parse options, call the library and pick a writer; the work is in
+the library.  Heavy modules are imported inside the commands so that
+``flowmap --version`` and ``--help`` start fast.
+"""
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
-from ._lang import env_lang, pick, t
-from .errors import FlowmapError, InputError, UsageError
-from .graph import FlowGraph
-from .model import Flow
+from ._lang import env_lang, looks_japanese, pick, t
+from .errors import FlowmapError, InputError, ParameterError, UsageError
+
+if TYPE_CHECKING:
+    from .analyze import Analysis
+    from .graph import FlowGraph
+    from .loading import Loaded
+    from .model import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["ja", "en"]), default=None,
                            help="Language of messages and labels (default: the flow's, else LANG).")
@@ -28,6 +35,11 @@ LANG_OPTION = click.option("--lang", type=click.Choice(["ja", "en"]), default=No
 def _echo_err(lines: list[str]) -> None:
     for line in lines:
         click.echo(line, err=True)
+
+
+def _option(parameter: str) -> str:
+    """The command-line option of a library parameter (``orders_per_day`` → ``--orders-per-day``)."""
+    return "--" + parameter.replace("_", "-")
 
 
 def boundary(fn: F) -> F:
@@ -39,7 +51,9 @@ def boundary(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except InputError as e:
-            if not kwargs.get("lang") and any(_CJK.search(p.location) for p in e.problems):
+            if isinstance(e, ParameterError):
+                e = e.for_option(_option(e.parameter))
+            if not kwargs.get("lang") and looks_japanese(p.location for p in e.problems):
                 lang = "ja"  # the flow could not be read, but its sheet names say it is Japanese
             _echo_err([f"error: {m}" if lang == "en" else f"エラー: {m}" for m in e.messages(lang)])
             n = len(e.problems)
@@ -54,20 +68,28 @@ def boundary(fn: F) -> F:
             click.echo(f"error: {where}: {e.strerror or e}", err=True)
             sys.exit(2)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # wraps keeps the signature; mypy cannot see it through *args
+
+
+def _open(path: str) -> Loaded:
+    """Read and validate FLOW and build its graph, once per command."""
+    from .loading import read
+
+    return read(path)
 
 
 def _load(path: str) -> Flow:
-    return _load_graph(path)[0]
+    return _open(path).flow
 
 
 def _load_graph(path: str) -> tuple[Flow, FlowGraph]:
-    """Read and validate FLOW, and its graph (building it also rejects endless loops)."""
-    from .graph import build_graph
-    from .io import load_flow
+    loaded = _open(path)
+    return loaded.flow, loaded.graph
 
-    flow = load_flow(path)
-    return flow, build_graph(flow)
+
+def _wrote(out: str | Path, lang: str) -> None:
+    """The status line of a written file: always on stderr, so stdout stays the command's output."""
+    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,9 +120,10 @@ def template(out: str, example: bool, lang: str | None) -> None:
         flow = read_model(Path(__file__).parent / "models" / name)
         write_workbook(flow, out, lang)
     else:
-        blank = Flow(name="flow", language=lang)  # type: ignore[arg-type]
-        write_workbook(blank, out, lang, blank=True)
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+        from .model import Flow
+
+        write_workbook(Flow(name="flow", language=lang), out, lang, blank=True)
+    _wrote(out, lang)
 
 
 @main.command()
@@ -138,45 +161,16 @@ def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None
         f = apply_scenario(f, load_scenario(scenario))
     lang = pick(lang, f.language)
     save(f, out, lang)
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    _wrote(out, lang)
 
 
-def _with_config(f: Flow, config: str | None) -> Flow:
-    """Apply analysis thresholds from a --config YAML file (keys as in Settings)."""
+def _thresholds(config: str | None) -> dict[str, float] | None:
+    """Threshold overrides from --config (the reader lives in flowmap.io.config)."""
     if not config:
-        return f
-    import yaml
+        return None
+    from .io.config import read_thresholds
 
-    from .cells import ParseError, parse_number
-    from .errors import Problem
-
-    try:
-        data = yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise UsageError.one("config file not found", "設定ファイルが見つかりません", config) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise UsageError.one(f"invalid YAML: {e}", f"YAML の書式が正しくありません: {e}",
-                             f"{config}:{mark.line + 1}" if mark else config) from None
-    keys = {"overload": False, "underload": False, "scatter_tools": True, "automation_minutes": False}
-    if not isinstance(data, dict):
-        raise UsageError.one("the config must be a mapping of thresholds", "設定は「キー: 値」の形にしてください", config)
-    update: dict[str, Any] = {}
-    problems = []
-    for k, v in data.items():
-        if k not in keys:
-            problems.append(Problem(config, f"unknown threshold {k!r}; known: {', '.join(keys)}",
-                                    f"しきい値「{k}」は不明です。使えるもの: {', '.join(keys)}"))
-            continue
-        try:
-            num = parse_number(v, what_en=k, what_ja=k, integer=keys[k], minimum=0)
-        except ParseError as e:
-            problems.append(Problem(config, e.en, e.ja))
-            continue
-        update[k] = int(num) if keys[k] else num
-    if problems:
-        raise InputError(problems)
-    return f.model_copy(update={"settings": f.settings.model_copy(update=update)})
+    return read_thresholds(config)
 
 
 def _write_or_echo(out: str | None, text: str, lang: str) -> None:
@@ -184,49 +178,69 @@ def _write_or_echo(out: str | None, text: str, lang: str) -> None:
 
     if out:
         write_text(out, text)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     else:
         click.echo(text, nl=False)
 
 
+def _analysis_text(a: Analysis, out: str | None, show_all: bool) -> str:
+    from .render.analysis import TEXT_LIMIT, to_text
+
+    color = out is None and sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if color else 110
+    # a terminal shows the first findings of each severity; a file or --all gets every one
+    return to_text(a, width=max(80, width), color=color, limit=None if (show_all or out) else TEXT_LIMIT)
+
+
+def _analysis_json(a: Analysis, out: str | None, show_all: bool) -> str:
+    from .render.analysis import to_json
+
+    return to_json(a)
+
+
+def _analysis_markdown(a: Analysis, out: str | None, show_all: bool) -> str:
+    from .render.analysis import to_markdown
+
+    return to_markdown(a)
+
+
+# --format → the function that renders an analysis as text (xlsx is written to -o instead)
+ANALYSIS_FORMATS: dict[str, Callable[[Analysis, str | None, bool], str]] = {
+    "text": _analysis_text, "json": _analysis_json, "markdown": _analysis_markdown,
+}
+
+
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "xlsx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*ANALYSIS_FORMATS, "xlsx"]), default="text", show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx).")
 @click.option("--only", default=None, help="Comma-separated analyzers to run (default: all).")
 @click.option("--fail-on", type=click.Choice(["low", "medium", "high"]), default=None,
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
+@click.option("--all", "show_all", is_flag=True, help="Show every finding in the terminal (default: the first 10 of each severity).")
 @LANG_OPTION
 @boundary
 def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str | None,
-            config: str | None, lang: str | None) -> None:
+            config: str | None, show_all: bool, lang: str | None) -> None:
     """Find duplicated work, tool scatter, workload imbalance, handoffs and automation candidates."""
     from .analyze import run_analysis, severity_rank
-    from .graph import build_graph
-    from .render import analysis as r
 
-    f, g = _load_graph(flow)
-    if config:
-        f = _with_config(f, config)
-        g = build_graph(f)  # the graph reads the flow it was built from
-    lang = pick(lang, f.language)
-    names = [x.strip() for x in only.split(",") if x.strip()] if only else None
     if fmt == "xlsx" and not out:
         raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
-    a = run_analysis(f, only=names, lang=lang, graph=g)
+    thresholds = _thresholds(config)
+    f, g = _load_graph(flow)
+    lang = pick(lang, f.language)
+    names = [x.strip() for x in only.split(",") if x.strip()] if only else None
+    a = run_analysis(f, only=names, lang=lang, graph=g, thresholds=thresholds)
     if fmt == "xlsx":
+        from .render.analysis import write_xlsx
+
         assert out is not None
-        r.write_xlsx(a, out)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
-    elif fmt == "json":
-        _write_or_echo(out, r.to_json(a), lang)
-    elif fmt == "markdown":
-        _write_or_echo(out, r.to_markdown(a), lang)
+        write_xlsx(a, out)
+        _wrote(out, lang)
     else:
-        color = out is None and sys.stdout.isatty()
-        width = shutil.get_terminal_size().columns if color else 110
-        _write_or_echo(out, r.to_text(a, width=max(80, width), color=color), lang)
+        _write_or_echo(out, ANALYSIS_FORMATS[fmt](a, out, show_all), lang)
     if fail_on and any(severity_rank(x.severity) <= severity_rank(fail_on) for x in a.findings):
         sys.exit(1)
 
@@ -441,7 +455,7 @@ def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> 
     lang = pick(lang, f.language)
     a = run_analysis(f, lang=lang, graph=g) if findings else None
     html.write(out, html.view_html(f, g, a, lang))
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    _wrote(out, lang)
     if open_:
         _open_in_browser(out)
 
@@ -464,17 +478,15 @@ def report(flow: str, out: str, with_sim: bool, days: float | None, replications
            start: Any, config: str | None, open_: bool, log_path: str | None, lang: str | None) -> None:
     """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
     from .analyze import run_analysis
-    from .graph import build_graph
     from .render import html
     from .simulation import simulate as run
 
+    thresholds = _thresholds(config)
     f, g = _load_graph(flow)
-    if config:
-        f = _with_config(f, config)
-        g = build_graph(f)  # the graph reads the flow it was built from
     lang = pick(lang, f.language)
-    a = run_analysis(f, lang=lang, graph=g)
-    sim = run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None) if with_sim else None
+    a = run_analysis(f, lang=lang, graph=g, thresholds=thresholds)
+    sim = (run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None, graph=g)
+           if with_sim else None)
     extra = None
     if log_path:
         from .io.eventlog import read_log
@@ -484,7 +496,7 @@ def report(flow: str, out: str, with_sim: bool, days: float | None, replications
         extra = [check_html_section(check(f, read_log(log_path), simulate_model=with_sim, days=days,
                                           replications=replications, seed=seed), lang)]
     html.write(out, html.report_html(f, g, a, sim, lang, extra))
-    click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"))
+    _wrote(out, lang)
     if open_:
         _open_in_browser(out)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FlowmapError", "InputError", "Problem", "SimulationError", "UsageError"]
+__all__ = ["FlowmapError", "InputError", "ParameterError", "Problem", "UsageError"]
 
 
 @dataclass(frozen=True)
@@ -55,5 +55,14 @@ class UsageError(InputError):
         return cls([Problem(location, en, ja)])
 
 
-class SimulationError(FlowmapError):
-    """The simulation cannot run on this flow."""
+class ParameterError(UsageError):
+    """A library function's argument is wrong.  ``parameter`` names the argument
+    (``only``, ``days``); the command line reports it as its option (``--only``)."""
+
+    def __init__(self, parameter: str, en: str, ja: str = "") -> None:
+        self.parameter = parameter
+        super().__init__([Problem(parameter, en, ja)])
+
+    def for_option(self, option: str) -> UsageError:
+        return UsageError([Problem(option, p.en, p.ja) for p in self.problems])
+

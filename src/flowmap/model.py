@@ -365,15 +365,6 @@ class Flow(_Model):
             return vols
         return {self.steps[0].id: self.settings.orders_per_day} if self.steps else {}
 
-    def operator_owners(self) -> list[Owner]:
-        """Owners that do operator work (not customers)."""
-        customer = self.customer_lanes()
-        busy: set[str] = set()
-        for s in self.steps:
-            if s.lane not in customer:
-                busy.update(s.owners)
-        return [o for o in self.owners if o.name in busy or (o.lane and o.lane not in customer)]
-
 
 def people_of(step: Step, owners: dict[str, Owner], customer: set[str]) -> list[str]:
     """The owners of an operator step who are people or teams, not systems ([] in a customer lane).

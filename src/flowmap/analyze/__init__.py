@@ -3,58 +3,100 @@ return findings.  See :mod:`flowmap.analyze.registry` for the list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..capacity import capacity_from_load
-from ..errors import InputError, UsageError
+from ..errors import InputError, ParameterError
 from ..graph import FlowGraph, build_graph
 from ..model import Flow, check_flow
-from ._base import SEVERITIES, Context, Finding, NotApplicable, severity_rank
-from .load import OwnerLoad, Workload, expected_load
-from .registry import ANALYZERS
+from ._base import SEVERITIES, Context, Finding, NotApplicable, Severity, severity_rank
+from ._spec import AnalyzerSpec, Grade, Threshold, Words
+from .load import OwnerLoad, Spread, Workload, expected_load
+from .registry import ANALYZERS, register, registered, thresholds, unregister
 
-__all__ = ["ANALYZERS", "SEVERITIES", "Analysis", "Finding", "OwnerLoad", "Workload", "analyze", "run_analysis",
-           "severity_rank"]
+__all__ = ["ANALYZERS", "SEVERITIES", "Analysis", "AnalyzerSpec", "Finding", "FlowSummary", "Grade", "NotApplicable",
+           "OwnerLoad", "Severity", "Spread", "Threshold", "Words", "Workload", "analyze", "register", "registered",
+           "resolve_thresholds", "run_analysis", "severity_rank", "unregister"]
+
+
+@dataclass(frozen=True)
+class FlowSummary:
+    name: str
+    steps: int
+    lanes: list[str]
+    owners: int
+    tools: int
+
+    @classmethod
+    def of(cls, f: Flow) -> FlowSummary:
+        return cls(name=f.name, steps=len(f.steps), lanes=[la.name for la in f.lanes], owners=len(f.owners), tools=len(f.tools))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "steps": self.steps, "lanes": list(self.lanes), "owners": self.owners, "tools": self.tools}
 
 
 @dataclass
 class Analysis:
-    """Everything one run of the analyzers found."""
+    """Everything one run of the analyzers found.  Words are made when rendered,
+    in ``lang``: :meth:`in_lang` gives the same analysis in another language."""
 
     flow: Flow
     graph: FlowGraph
     workload: Workload
     findings: list[Finding]
-    skipped: dict[str, str] = field(default_factory=dict)  # analyzer → why it could not run
+    reasons: dict[str, NotApplicable] = field(default_factory=dict)  # analyzer → why it could not run
     lang: str = "en"
+    thresholds: dict[str, float] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        f = self.flow
-        return {"name": f.name, "steps": len(f.steps), "lanes": [la.name for la in f.lanes],
-                "owners": len(f.owners), "tools": len(f.tools)}
+    @property
+    def skipped(self) -> dict[str, str]:
+        """Analyzer → why it could not run, in ``lang``."""
+        return {k: v.text(self.lang) for k, v in self.reasons.items()}
+
+    def in_lang(self, lang: str) -> Analysis:
+        return replace(self, lang=lang, findings=[replace(f, lang=lang) for f in self.findings])
+
+    def summary(self) -> FlowSummary:
+        return FlowSummary.of(self.flow)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "flow": self.summary(),
-            "findings": [x.to_dict() for x in self.findings],
+            "flow": self.summary().to_dict(),
+            "findings": [x.to_dict(self.lang) for x in self.findings],
             "workload": [o.to_dict() for o in self.workload.owners],
-            "workload_spread": self.workload.spread(),
+            "workload_spread": self.workload.spread().to_dict(),
             "capacity": [c.to_dict() for c in capacity_from_load(self.flow, self.workload)],
             "skipped": [{"analyzer": k, "reason": v} for k, v in self.skipped.items()],
         }
 
 
+def resolve_thresholds(flow: Flow, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Every declared threshold's value: ``overrides`` (--config), else the flow's Settings, else the default."""
+    out: dict[str, float] = {}
+    for t in thresholds():
+        if overrides and t.key in overrides:
+            out[t.key] = float(overrides[t.key])
+        else:
+            v = getattr(flow.settings, t.key, None)
+            out[t.key] = float(v) if isinstance(v, int | float) else t.default
+    return out
+
+
 def run_analysis(flow: Flow, *, only: list[str] | None = None, lang: str | None = None,
-                 graph: FlowGraph | None = None) -> Analysis:
-    """Run the analyzers (all, or ``only`` these) on a validated flow."""
+                 graph: FlowGraph | None = None, thresholds: Mapping[str, float] | None = None) -> Analysis:
+    """Run the analyzers (all, or ``only`` these) on a validated flow.
+
+    ``thresholds`` override the flow's Settings (keys as the analyzers declare them).
+    """
     lang = lang or flow.language
     names = list(ANALYZERS)
     if only:
         unknown = [n for n in only if n not in ANALYZERS]
         if unknown:
-            raise UsageError.one(f"unknown analyzer {', '.join(unknown)}; known: {', '.join(names)}",
-                                 f"分析「{'、'.join(unknown)}」はありません。使えるもの: {', '.join(names)}", "--only")
+            raise ParameterError("only", f"unknown analyzer {', '.join(unknown)}; known: {', '.join(names)}",
+                                 f"分析「{'、'.join(unknown)}」はありません。使えるもの: {', '.join(names)}")
         names = [n for n in names if n in only]
     if graph is None:
         problems = check_flow(flow)  # a Flow built in Python has not met a reader's checks
@@ -62,18 +104,21 @@ def run_analysis(flow: Flow, *, only: list[str] | None = None, lang: str | None 
             raise InputError(problems)
         graph = build_graph(flow)
     load = expected_load(flow, graph)
-    ctx = Context(flow=flow, graph=graph, load=load, lang=lang)
+    values = resolve_thresholds(flow, thresholds)
+    ctx = Context(flow=flow, graph=graph, load=load, thresholds=values)
     findings: list[Finding] = []
-    skipped: dict[str, str] = {}
+    reasons: dict[str, NotApplicable] = {}
     for name in names:
         try:
-            findings += ANALYZERS[name](ctx)
+            findings += ANALYZERS[name].run(ctx)
         except NotApplicable as e:
-            skipped[name] = e.ja if lang == "ja" else e.en
+            reasons[name] = e
     order = {n: i for i, n in enumerate(ANALYZERS)}
     findings.sort(key=lambda x: (severity_rank(x.severity), order[x.analyzer], -x.minutes_per_day, x.key))
     _unique_keys(findings)
-    return Analysis(flow=flow, graph=graph, workload=load, findings=findings, skipped=skipped, lang=lang)
+    for f in findings:
+        f.lang = lang
+    return Analysis(flow=flow, graph=graph, workload=load, findings=findings, reasons=reasons, lang=lang, thresholds=values)
 
 
 def _unique_keys(findings: list[Finding]) -> None:

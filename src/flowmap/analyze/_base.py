@@ -3,12 +3,15 @@ and the severity order."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
-from .._lang import t
 from ..graph import FlowGraph
 from ..model import Flow, Owner, Step, Tool
+from ._facts import CaseReach, customer_facing, system_of_record, talks_to_person
+from ._spec import Rendered, render
 from .load import Workload
 
 __all__ = ["SEVERITIES", "Context", "Finding", "NotApplicable", "ParamValue", "Params", "Severity", "severity_rank"]
@@ -36,20 +39,38 @@ class Finding:
     code: str
     key: str
     severity: Severity
-    title: str
-    message: str
     steps: list[str] = field(default_factory=list)
     owners: list[str] = field(default_factory=list)
     tools: list[str] = field(default_factory=list)
     data: list[str] = field(default_factory=list)
     minutes_per_day: float = 0.0
-    suggestion: str = ""
     params: Params = field(default_factory=dict)
+    lang: str = field(default="en", compare=False)  # the language of .title, .message and .suggestion
 
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["minutes_per_day"] = round(self.minutes_per_day, 1)
-        return d
+    def words(self, lang: str | None = None) -> Rendered:
+        """Title, message and suggestion in ``lang`` (default: the analysis's), from the message catalogue."""
+        from .registry import ANALYZERS
+
+        return render(ANALYZERS[self.analyzer], self, lang or self.lang)
+
+    @property
+    def title(self) -> str:
+        return self.words().title
+
+    @property
+    def message(self) -> str:
+        return self.words().message
+
+    @property
+    def suggestion(self) -> str:
+        return self.words().suggestion
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        w = self.words(lang)
+        return {"analyzer": self.analyzer, "code": self.code, "key": self.key, "severity": self.severity,
+                "title": w.title, "message": w.message, "steps": list(self.steps), "owners": list(self.owners),
+                "tools": list(self.tools), "data": list(self.data), "minutes_per_day": round(self.minutes_per_day, 1),
+                "suggestion": w.suggestion, "params": dict(self.params)}
 
 
 class NotApplicable(Exception):
@@ -60,13 +81,16 @@ class NotApplicable(Exception):
         self.en = en
         self.ja = ja
 
+    def text(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
 
 @dataclass
 class Context:
     flow: Flow
     graph: FlowGraph
     load: Workload
-    lang: str
+    thresholds: Mapping[str, float] = field(default_factory=dict)
     steps: dict[str, Step] = field(init=False, repr=False)
     tools: dict[str, Tool] = field(init=False, repr=False)
     owners: dict[str, Owner] = field(init=False, repr=False)
@@ -78,8 +102,24 @@ class Context:
         self.owners = self.flow.owner_map()
         self.customer = self.flow.customer_lanes()
 
-    def t(self, en: str, ja: str) -> str:
-        return t(self.lang, en, ja)
+    @cached_property
+    def reach(self) -> CaseReach:
+        return CaseReach(self.graph)
+
+    @cached_property
+    def customer_facing(self) -> set[str]:
+        return customer_facing(self.flow)
+
+    @cached_property
+    def system_of_record(self) -> str | None:
+        return system_of_record(self.flow, self.load.step_per_day)
+
+    def talks(self, sid: str) -> bool:
+        return talks_to_person(self.steps[sid], self.tools)
+
+    def threshold(self, key: str) -> float:
+        """A declared threshold's value: --config, else the flow's Settings, else the declared default."""
+        return self.thresholds[key]
 
     def step_label(self, sid: str) -> str:
         s = self.steps[sid]

@@ -19,7 +19,18 @@ from typing import Any
 from ..graph import FlowGraph
 from ..model import Flow, people_of
 
-__all__ = ["OwnerLoad", "Workload", "expected_load"]
+__all__ = ["OwnerLoad", "Spread", "Workload", "expected_load"]
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Spread of utilization across people: coefficient of variation and Gini coefficient."""
+
+    cv: float = 0.0
+    gini: float = 0.0
+
+    def to_dict(self) -> dict[str, float]:
+        return {"cv": self.cv, "gini": self.gini}
 
 
 @dataclass
@@ -64,17 +75,17 @@ class Workload:
                 return o
         return None
 
-    def spread(self) -> dict[str, float]:
+    def spread(self) -> Spread:
         """Spread of utilization across people: coefficient of variation and Gini."""
         xs = [o.utilization for o in self.owners]
         if len(xs) < 2 or sum(xs) == 0:
-            return {"cv": 0.0, "gini": 0.0}
+            return Spread()
         mean = sum(xs) / len(xs)
         var = sum((x - mean) ** 2 for x in xs) / len(xs)
         ys = sorted(xs)
         n = len(ys)
         gini = sum((2 * (i + 1) - n - 1) * y for i, y in enumerate(ys)) / (n * sum(ys))
-        return {"cv": round(var**0.5 / mean, 3), "gini": round(gini, 3)}
+        return Spread(cv=round(var**0.5 / mean, 3), gini=round(gini, 3))
 
 
 def expected_load(flow: Flow, graph: FlowGraph) -> Workload:

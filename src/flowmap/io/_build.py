@@ -15,10 +15,10 @@ locations → check.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from .._lang import looks_japanese
 from ..cells import (
     ParseError,
     as_text,
@@ -50,7 +50,6 @@ from ._settings import SettingRow, read_settings
 
 __all__ = ["Row", "build_flow", "is_japanese"]
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 # ------------------------------------------------------------------- tools
@@ -326,4 +325,4 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def is_japanese(texts: Iterable[str]) -> bool:
-    return any(_CJK.search(t[:200]) for t in texts if t)
+    return looks_japanese(texts)  # language detection lives in flowmap._lang

@@ -369,7 +369,7 @@ def _route(a: _Node, b: _Node) -> list[tuple[float, float]]:
             return [(a.cx, a.y + a.h), (b.cx, b.y)]
         if y1 == y2:
             return [(x1, y1), (x2, y2)]
-        xm = (x1 + x2) / 2
+        xm = x1 + min(25.0, (x2 - x1) / 2)  # turn right after the source: the gap there is free
         return [(x1, y1), (xm, y1), (xm, y2), (x2, y2)]
     if b.kind == "endEvent":
         return [(a.cx, a.y + a.h), (b.cx, b.y)]

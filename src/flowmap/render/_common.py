@@ -1,24 +1,29 @@
-"""Labels shared by the renderers."""
+"""Labels shared by the renderers.  Analyzer labels come from the analyzers'
+own declarations (see :mod:`flowmap.analyze.registry`)."""
 
 from __future__ import annotations
 
-SEVERITY_JA = {"high": "高", "medium": "中", "low": "低"}
-ANALYZER_JA = {
-    "duplication": "作業の重複", "tool_scatter": "手段の分散", "workload_imbalance": "業務量の偏重",
-    "handoffs": "引き継ぎ", "automation": "自動化候補", "journey": "顧客体験",
-}
-ANALYZER_EN = {
-    "duplication": "duplicated work", "tool_scatter": "tool scatter", "workload_imbalance": "workload imbalance",
-    "handoffs": "handoffs", "automation": "automation", "journey": "customer journey",
-}
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..analyze._base import Severity
+
+__all__ = ["LIST_SHOWN", "analyzer_label", "join", "join_capped", "pct", "severity_label"]
+
+SEVERITY_JA: dict[Severity, str] = {"high": "高", "medium": "中", "low": "低"}
+# A terminal or table cell lists at most this many step ids, then how many more.
+LIST_SHOWN = 20
 
 
-def severity_label(sev: str, lang: str) -> str:
+def severity_label(sev: Severity, lang: str) -> str:
     return SEVERITY_JA[sev] if lang == "ja" else sev
 
 
 def analyzer_label(name: str, lang: str) -> str:
-    return (ANALYZER_JA if lang == "ja" else ANALYZER_EN).get(name, name)
+    from ..analyze.registry import ANALYZERS
+
+    spec = ANALYZERS.get(name)
+    return spec.label(lang) if spec is not None else name
 
 
 def pct(x: float) -> str:
@@ -27,3 +32,12 @@ def pct(x: float) -> str:
 
 def join(items: list[str], lang: str) -> str:
     return ("、" if lang == "ja" else ", ").join(items)
+
+
+def join_capped(items: list[str], lang: str, limit: int = LIST_SHOWN) -> str:
+    """``join`` of at most ``limit`` items, then how many more."""
+    text = join(items[:limit], lang)
+    more = len(items) - limit
+    if more > 0:
+        text += f" 他 {more} 件" if lang == "ja" else f" and {more} more"
+    return text

@@ -18,14 +18,14 @@ from rich.text import Text
 
 from .._atomic import atomic_path
 from .._lang import t
-from ..analyze import SEVERITIES, Analysis
+from ..analyze import SEVERITIES, Analysis, Finding, Severity
 from ..capacity import capacity_from_load, capacity_line
 from ..io.xlsx_out import print_wide
-from ._common import analyzer_label, join, pct, severity_label
+from ._common import analyzer_label, join, join_capped, pct, severity_label
 
 __all__ = ["to_json", "to_markdown", "to_text", "write_xlsx"]
 
-_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+_STYLE: dict[Severity, str] = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
 
 def to_json(a: Analysis) -> str:
@@ -42,34 +42,38 @@ def _workload_headers(lang: str) -> list[str]:
             else ["owner", "lane", "min/day", "capacity min/day", "utilization", "share", "data entry share"])
 
 
-def to_text(a: Analysis, *, width: int = 110, color: bool = False) -> str:
+# A terminal shows at most this many findings per severity unless asked for all of them.
+TEXT_LIMIT = 10
+
+
+def to_text(a: Analysis, *, width: int = 110, color: bool = False, limit: int | None = None) -> str:
+    """The analysis for a terminal: the first ``limit`` findings of each severity (None: all), then a count."""
     lang = a.lang
     buf = io.StringIO()
     con = Console(file=buf, width=width, force_terminal=color, color_system="standard" if color else None,
                   highlight=False, emoji=False, soft_wrap=False)
     s = a.summary()
-    con.print(Text(t(lang, f"flowmap analysis: {s['name']}", f"flowmap 分析結果: {s['name']}"), style="bold"))
-    con.print(t(lang, f"{s['steps']} steps, {len(s['lanes'])} lanes ({join(s['lanes'], lang)}), {s['owners']} owners, {s['tools']} tools",
-                f"工程 {s['steps']}・レーン {len(s['lanes'])}（{join(s['lanes'], lang)}）・担当者 {s['owners']}・ツール {s['tools']}"))
-    counts = {sev: sum(f.severity == sev for f in a.findings) for sev in SEVERITIES}
-    con.print(t(lang, f"findings: {counts['high']} high, {counts['medium']} medium, {counts['low']} low",
-                f"指摘: 高 {counts['high']} 件・中 {counts['medium']} 件・低 {counts['low']} 件"))
+    con.print(Text(t(lang, f"flowmap analysis: {s.name}", f"flowmap 分析結果: {s.name}"), style="bold"))
+    con.print(t(lang, f"{s.steps} steps, {len(s.lanes)} lanes ({join_capped(s.lanes, lang)}), {s.owners} owners, {s.tools} tools",
+                f"工程 {s.steps}・レーン {len(s.lanes)}（{join_capped(s.lanes, lang)}）・担当者 {s.owners}・ツール {s.tools}"))
+    groups: dict[Severity, list[Finding]] = {sev: [] for sev in SEVERITIES}
+    for f in a.findings:
+        groups[f.severity].append(f)
+    con.print(t(lang, f"findings: {len(groups['high'])} high, {len(groups['medium'])} medium, {len(groups['low'])} low",
+                f"指摘: 高 {len(groups['high'])} 件・中 {len(groups['medium'])} 件・低 {len(groups['low'])} 件"))
     for sev in SEVERITIES:
-        group = [f for f in a.findings if f.severity == sev]
+        group = groups[sev]
         if not group:
             continue
         con.print()
         con.print(Text(t(lang, f"== {sev.upper()} ==", f"== 重要度 {severity_label(sev, lang)} =="), style=_STYLE[sev]))
-        for f in group:
-            head = Text(f"[{analyzer_label(f.analyzer, lang)}] ", style=_STYLE[sev])
-            head.append(f.title, style="bold")
-            if f.minutes_per_day:
-                head.append(t(lang, f"  ({f.minutes_per_day:,.0f} min/day)", f"（{f.minutes_per_day:,.0f} 分/日）"))
-            con.print(head)
-            con.print(Padding(Text(f.message), (0, 0, 0, 2)))
-            if f.steps:
-                con.print(Padding(Text(t(lang, "steps: ", "工程: ") + join(f.steps, lang)), (0, 0, 0, 2)))
-            con.print(Padding(Text("→ " + f.suggestion, style="green" if color else ""), (0, 0, 0, 2)))
+        shown = group if limit is None else group[:limit]
+        for f in shown:
+            _print_finding(con, f, lang, color)
+        if len(shown) < len(group):
+            more = len(group) - len(shown)
+            con.print(Text(t(lang, f"… and {more} more {sev} findings (--all shows every one, --format json lists them)",
+                             f"… ほか {more} 件（--all ですべて表示、--format json で一覧）"), style="dim"))
     for name, why in a.skipped.items():
         con.print()
         con.print(Text(t(lang, f"{analyzer_label(name, lang)} not run: {why}", f"{analyzer_label(name, lang)} は実行できません: {why}"),
@@ -79,18 +83,31 @@ def to_text(a: Analysis, *, width: int = 110, color: bool = False) -> str:
                   box=box.SIMPLE, title_justify="left")
     for i, h in enumerate(_workload_headers(lang)):
         table.add_column(h, justify="left" if i < 2 else "right")
+    over = a.thresholds.get("overload", a.flow.settings.overload)
     for row, o in zip(_workload_rows(a), a.workload.owners, strict=True):
-        style = "red" if o.utilization > a.flow.settings.overload else ""
-        table.add_row(*row, style=style)
+        table.add_row(*row, style="red" if o.utilization > over else "")
     con.print(table)
     spread = a.workload.spread()
-    con.print(t(lang, f"spread of utilization: Gini {spread['gini']:.2f}, CV {spread['cv']:.2f}",
-                f"稼働率のばらつき: ジニ係数 {spread['gini']:.2f}・変動係数 {spread['cv']:.2f}"))
+    con.print(t(lang, f"spread of utilization: Gini {spread.gini:.2f}, CV {spread.cv:.2f}",
+                f"稼働率のばらつき: ジニ係数 {spread.gini:.2f}・変動係数 {spread.cv:.2f}"))
     cap = capacity_line(capacity_from_load(a.flow, a.workload), lang)
     if cap:
         con.print(cap)
     text = buf.getvalue()
     return text if color else "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def _print_finding(con: Console, f: Finding, lang: str, color: bool) -> None:
+    w = f.words(lang)
+    head = Text(f"[{analyzer_label(f.analyzer, lang)}] ", style=_STYLE[f.severity])
+    head.append(w.title, style="bold")
+    if f.minutes_per_day:
+        head.append(t(lang, f"  ({f.minutes_per_day:,.0f} min/day)", f"（{f.minutes_per_day:,.0f} 分/日）"))
+    con.print(head)
+    con.print(Padding(Text(w.message), (0, 0, 0, 2)))
+    if f.steps:
+        con.print(Padding(Text(t(lang, "steps: ", "工程: ") + join_capped(f.steps, lang)), (0, 0, 0, 2)))
+    con.print(Padding(Text("→ " + w.suggestion, style="green" if color else ""), (0, 0, 0, 2)))
 
 
 def _md_cell(text: str) -> str:
@@ -100,9 +117,9 @@ def _md_cell(text: str) -> str:
 def to_markdown(a: Analysis) -> str:
     lang = a.lang
     s = a.summary()
-    out = [f"# {t(lang, 'flowmap analysis', 'flowmap 分析結果')}: {_md_cell(s['name'])}", ""]
-    out.append(t(lang, f"{s['steps']} steps, lanes: {join(s['lanes'], lang)}; {s['owners']} owners, {s['tools']} tools.",
-                 f"工程 {s['steps']}、レーン: {join(s['lanes'], lang)}、担当者 {s['owners']}、ツール {s['tools']}。"))
+    out = [f"# {t(lang, 'flowmap analysis', 'flowmap 分析結果')}: {_md_cell(s.name)}", ""]
+    out.append(t(lang, f"{s.steps} steps, lanes: {join(s.lanes, lang)}; {s.owners} owners, {s.tools} tools.",
+                 f"工程 {s.steps}、レーン: {join(s.lanes, lang)}、担当者 {s.owners}、ツール {s.tools}。"))
     out.append("")
     out.append(f"## {t(lang, 'Findings', '指摘事項')}")
     out.append("")
@@ -111,10 +128,11 @@ def to_markdown(a: Analysis) -> str:
     out.append("| " + " | ".join(hdr) + " |")
     out.append("|" + "---|" * len(hdr))
     for f in a.findings:
+        w = f.words(lang)
         out.append("| " + " | ".join(_md_cell(x) for x in [
-            severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f"**{f.title}**<br>{f.message}",
+            severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f"**{w.title}**<br>{w.message}",
             join(f.steps, lang), join(f.owners, lang), join(f.tools, lang), join(f.data, lang),
-            f"{f.minutes_per_day:,.0f}", f.suggestion]) + " |")
+            f"{f.minutes_per_day:,.0f}", w.suggestion]) + " |")
     if not a.findings:
         out.append(t(lang, "_No findings._", "_指摘はありません。_"))
     for name, why in a.skipped.items():
@@ -126,12 +144,12 @@ def to_markdown(a: Analysis) -> str:
     for row in _workload_rows(a):
         out.append("| " + " | ".join(_md_cell(x) for x in row) + " |")
     spread = a.workload.spread()
-    out += ["", t(lang, f"Spread of utilization: Gini {spread['gini']:.2f}, CV {spread['cv']:.2f}.",
-                  f"稼働率のばらつき: ジニ係数 {spread['gini']:.2f}、変動係数 {spread['cv']:.2f}。"), ""]
+    out += ["", t(lang, f"Spread of utilization: Gini {spread.gini:.2f}, CV {spread.cv:.2f}.",
+                  f"稼働率のばらつき: ジニ係数 {spread.gini:.2f}、変動係数 {spread.cv:.2f}。"), ""]
     return "\n".join(out)
 
 
-_FILL = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEBF7"}
+_FILL: dict[Severity, str] = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEBF7"}
 
 
 def write_xlsx(a: Analysis, path: str | Path) -> None:
@@ -145,9 +163,10 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
            else ["severity", "analyzer", "title", "message", "steps", "owners", "tools", "data", "minutes/day", "suggestion"])
     ws.append(hdr)
     for f in a.findings:
-        ws.append([severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f.title, f.message,
+        words = f.words(lang)
+        ws.append([severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), words.title, words.message,
                    join(f.steps, lang), join(f.owners, lang), join(f.tools, lang), join(f.data, lang),
-                   round(f.minutes_per_day, 1), f.suggestion])
+                   round(f.minutes_per_day, 1), words.suggestion])
     for sev in SEVERITIES:
         label = severity_label(sev, lang)
         ws.conditional_formatting.add(f"A2:A{max(2, len(a.findings) + 1)}",

@@ -86,7 +86,7 @@ _JS = r"""
       const scale = Math.max(fitScale, 0.5);
       if (scale > fitScale) {
         const w = container.clientWidth / scale;
-        const x0 = data.focus === null ? ext.x0 : Math.max(ext.x0, data.focus - 1.2 * labels.xstep);
+        const x0 = data.focus === null ? ext.x0 : Math.max(ext.x0, data.focus - 1.8 * labels.xstep);
         network.moveTo({position: {x: x0 + w / 2, y: ext.y1 / 2}, scale: scale, animation: false});
       }
     }

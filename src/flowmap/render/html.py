@@ -389,7 +389,7 @@ def _findings_table(a: Analysis, lang: str) -> str:
 
 
 def _workload_chart(a: Analysis, lang: str) -> str:
-    over = a.flow.settings.overload
+    over = a.thresholds.get("overload", a.flow.settings.overload)
     bars = [Bar(label=o.owner, value=o.minutes_per_day, limit=o.capacity_minutes_per_day,
                 part=o.data_entry_minutes, alert=o.utilization > over,
                 text=t(lang, f"{o.minutes_per_day:,.0f} / {o.capacity_minutes_per_day:,.0f} min ({o.utilization:.0%}), "
@@ -400,13 +400,13 @@ def _workload_chart(a: Analysis, lang: str) -> str:
     legend = [("#4a90d9", t(lang, "load (min/day)", "業務量（分/日）")), ("#1f4e79", t(lang, "of which data entry", "うちデータ入力")),
               ("#d9534f", t(lang, f"above {over:.0%} of capacity", f"稼働率 {over:.0%} 超")), ("#222", t(lang, "capacity", "稼働枠"))]
     spread = a.workload.spread()
-    gini, cv = spread["gini"], spread["cv"]
+    gini, cv = spread.gini, spread.cv
     note = t(lang, f"Spread of utilization across people: Gini {gini:.2f}, CV {cv:.2f}.",
              f"担当者間の稼働率のばらつき: ジニ係数 {gini:.2f}、変動係数 {cv:.2f}。")
     return bar_chart(bars, legend=legend) + f'<p class="fm-note">{escape(note)}</p>'
 
 
-def _simulation_section(sim: SimulationResult, lang: str) -> str:
+def _simulation_section(sim: SimulationResult, lang: str, overload: float) -> str:
     from .simulation import duration_text, overload_lines
 
     lt = sim.lead_time
@@ -436,7 +436,7 @@ def _simulation_section(sim: SimulationResult, lang: str) -> str:
     out.append(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
                               text=duration_text(s.wait_mean_minutes, lang)) for s in steps],
                          title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間")))
-    out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > 0.85,
+    out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > overload,
                               text=f"{o.utilization:.0%}") for o in sim.owners],
                          title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）")))
     ss = sim.settings
@@ -447,20 +447,19 @@ def _simulation_section(sim: SimulationResult, lang: str) -> str:
     return "".join(out)
 
 
-def _journey_section(flow: Flow, lang: str) -> str:
+def _journey_section(graph: FlowGraph, lang: str) -> str:
+    from ..analyze.journey import journey_curve
+
+    flow = graph.flow
     customer = flow.customer_lanes()
     cust = [s for s in flow.steps if s.lane in customer]
     if not cust or not any(s.stage or s.emotion is not None for s in cust):
         return ""
-    points = [(s.name, float(s.emotion) if s.emotion is not None else None) for s in cust]
-    marks = {i for i, s in enumerate(cust) if s.pain or (s.emotion is not None and s.emotion < 0)}
-    bands: list[tuple[int, int, str]] = []
-    for i, s in enumerate(cust):
-        if bands and bands[-1][2] == s.stage:
-            bands[-1] = (bands[-1][0], i, s.stage)
-        elif s.stage:
-            bands.append((i, i, s.stage))
-    chart = line_chart(points, marks=marks, bands=bands, height=360, width=900)
+    curve = journey_curve(graph)  # the most likely path; other customer steps as side points with their share
+    points = [(p.name, float(p.emotion) if p.emotion is not None else None) for p in curve.main]
+    marks = {i for i, p in enumerate(curve.main) if p.pain}
+    side = [(p.anchor, float(p.emotion), f"{p.name} ({p.share:.0%})", p.pain) for p in curve.side if p.emotion is not None]
+    chart = line_chart(points, marks=marks, bands=curve.bands, side=side, height=360, width=900)
     head = ["ステージ", "工程", "タッチポイント", "感情", "課題"] if lang == "ja" else ["stage", "step", "touchpoint", "emotion", "pain point"]
     rows = "".join(
         f"<tr><td>{escape(s.stage)}</td><td>{escape(s.id)} {escape(s.name)}</td><td>{escape(s.touchpoint)}</td>"
@@ -491,8 +490,8 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
         ("fm-workload", t(lang, "Workload per owner", "担当者ごとの業務量"), _workload_chart(analysis, lang)),
     ]
     if sim is not None:
-        sections.append(("fm-simulation", t(lang, "Simulation", "シミュレーション"), _simulation_section(sim, lang)))
-    journey = _journey_section(flow, lang)
+        sections.append(("fm-simulation", t(lang, "Simulation", "シミュレーション"), _simulation_section(sim, lang, analysis.thresholds.get("overload", flow.settings.overload))))
+    journey = _journey_section(graph, lang)
     if journey:
         sections.append(("fm-journey-section", t(lang, "Customer journey", "カスタマージャーニー"), journey))
     sections.extend(extra or [])

@@ -136,9 +136,12 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
 
 
 def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: float = 2, width: int = 760,
-               height: int = 240, marks: set[int] | None = None, bands: list[tuple[int, int, str]] | None = None) -> str:
+               height: int = 240, marks: set[int] | None = None, bands: list[tuple[int, int, str]] | None = None,
+               side: list[tuple[int, float, str, bool]] | None = None) -> str:
     """A line over labelled points (None leaves a gap); ``marks`` are highlighted indexes;
-    ``bands`` are (first, last, label) groups drawn under the axis (journey stages)."""
+    ``bands`` are (first, last, label) groups drawn under the axis (journey stages);
+    ``side`` are (anchor index, value, label, marked) points off the line: branches that only
+    some cases take, drawn hollow between their anchor and the next point with a dashed link."""
     if not points:
         return ""
     left, top, bottom = 36, 12, 132 if bands else 104
@@ -172,6 +175,19 @@ def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: fl
                        f"<title>{escape(label)}: {v:+g}</title></circle>")
         label_y = top + plot_h + (36 if bands else 12)
         out.append(f'<text transform="translate({x - 4:.1f},{label_y}) rotate(40)" font-size="10">{escape(_fit(label, 130))}</text>')
+    per_anchor: dict[int, int] = {}
+    for anchor, v, label, marked in side or []:
+        k = per_anchor.get(anchor, 0)
+        per_anchor[anchor] = k + 1
+        x = left + (anchor + 0.5) * dx + k * 8
+        a_val = points[anchor][1] if 0 <= anchor < n else None
+        color = "#d9534f" if marked else "#888"
+        if a_val is not None:
+            out.append(f'<line x1="{left + anchor * dx:.1f}" y1="{y(a_val):.1f}" x2="{x:.1f}" y2="{y(v):.1f}" '
+                       f'stroke="{color}" stroke-dasharray="3,3"/>')
+        out.append(f'<circle class="side" cx="{x:.1f}" cy="{y(v):.1f}" r="5" fill="#fff" stroke="{color}" stroke-width="2">'
+                   f"<title>{escape(label)}: {v:+g}</title></circle>")
+        out.append(f'<text x="{x + 7:.1f}" y="{y(v) + 4 + k * 11:.1f}" font-size="9" fill="{color}">{escape(_fit(label, 120))}</text>')
     for first, last, label in bands or []:
         x0, x1 = left + first * dx - dx / 2 + 2, left + last * dx + dx / 2 - 2
         yb = top + plot_h + 22
