@@ -178,7 +178,7 @@ def test_bad_command_lines_exit_2_without_traceback(cli: Run, tmp_path: Path, ar
     bad = _write(tmp_path, "bad.yaml", "name: x\nchanges:\n  steps:\n  - {id: Q1, mode: auto}\n")
     paths = {"asis": MODELS / "ec_order_asis.yaml", "tobe": MODELS / "ec_order_tobe.yaml",
              "sc": MODELS / "next_day_batch.yaml", "bad": bad, "nothere": tmp_path / "nothere.yaml"}
-    out = tmp_path / "out.json"
+    out = tmp_path / "out.txt"  # text is the default format
     r = cli("compare", *[a.format(**{k: str(v) for k, v in paths.items()}) for a in args], "--no-sim", "-o", out)
     assert r.exit_code == 2, r.output
     assert "Traceback" not in r.output and r.output.startswith(("error: ", "エラー: "))

@@ -47,6 +47,8 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "csv": (".csv",),
     "xes": (".xes",),
     "bpmn": (".bpmn",),
+    "flow": (".xlsx", ".yaml", ".yml", ".json", ".bpmn"),
+    "events": (".csv", ".xes"),
 }
 """Suffixes an output file of each format may have."""
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+ALLOW_MISSING = click.option("--allow-missing", is_flag=True,
+                             help="Treat blank durations and owners as warnings and say what is assumed.")
 LANG_OPTION = click.option("--lang", type=click.Choice(["ja", "en"]), default=None,
                            help="Language of messages and labels (default: the flow's, else LANG).")
 
@@ -71,20 +73,47 @@ def boundary(fn: F) -> F:
     return wrapper  # type: ignore[return-value]  # wraps keeps the signature; mypy cannot see it through *args
 
 
-def _open(path: str) -> Loaded:
-    """Read and validate FLOW and build its graph, once per command."""
+def _open(path: str, allow_missing: bool = False, echo: bool = True) -> Loaded:
+    """Read and validate FLOW and build its graph, once per command.
+
+    With ``--allow-missing`` what was assumed for blank values is printed on stderr."""
     from .loading import read
 
-    return read(path)
+    loaded = read(path, allow_missing=allow_missing)
+    if allow_missing and echo:
+        lang = loaded.flow.language
+        for note in loaded.flow.notes:
+            click.echo(t(lang, "warning: ", "警告: ") + note.text(lang), err=True)
+    return loaded
 
 
-def _load(path: str) -> Flow:
-    return _open(path).flow
+def _load(path: str, allow_missing: bool = False) -> Flow:
+    return _open(path, allow_missing).flow
 
 
-def _load_graph(path: str) -> tuple[Flow, FlowGraph]:
-    loaded = _open(path)
+def _load_graph(path: str, allow_missing: bool = False) -> tuple[Flow, FlowGraph]:
+    loaded = _open(path, allow_missing)
     return loaded.flow, loaded.graph
+
+
+def _output(path: str | None, fmt: str | None, inputs: list[str | None], option: str = "-o",
+            overwrite: bool = True) -> None:
+    """Refuse a bad output path before any work (see :func:`flowmap._atomic.check_output`)."""
+    if not path:
+        return
+    from ._atomic import check_output
+
+    check_output(path, fmt=fmt, inputs=[i for i in inputs if i], option=option, overwrite=overwrite)
+
+
+def _check_run(**sizes: Any) -> None:
+    """Refuse a run whose size is beyond :mod:`flowmap.limits`, naming the option."""
+    from . import limits
+
+    where = {k: _option(k) for k in sizes}
+    problems = limits.run_problems(**sizes, where=where)
+    if problems:
+        raise UsageError(problems)
 
 
 def _wrote(out: str | Path, lang: str) -> None:
@@ -104,17 +133,16 @@ def main() -> None:
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Fill the workbook with the EC order flow.")
+@click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
 @LANG_OPTION
 @boundary
-def template(out: str, example: bool, lang: str | None) -> None:
+def template(out: str, example: bool, force: bool, lang: str | None) -> None:
     """Write a workbook in the contract's layout, ready to fill in."""
     from .io import write_workbook
     from .io.modelfile import read_model
 
     lang = pick(lang)
-    if Path(out).suffix.lower() != ".xlsx":
-        raise UsageError.one(f"OUT must end in .xlsx, not {Path(out).suffix or '(none)'}",
-                             f"出力ファイルは .xlsx にしてください（{Path(out).suffix or '拡張子なし'}）", out)
+    _output(out, "xlsx", [], option="OUT", overwrite=force)
     if example:
         name = "ec_order_asis.yaml" if lang == "ja" else "ec_order_asis_en.yaml"
         flow = read_model(Path(__file__).parent / "models" / name)
@@ -128,17 +156,18 @@ def template(out: str, example: bool, lang: str | None) -> None:
 
 @main.command()
 @click.argument("flow", type=click.Path(dir_okay=False))
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
-def validate(flow: str, lang: str | None) -> None:
-    """Read FLOW and check it; print every problem, or a one-line summary."""
-    f = _load(flow)
+def validate(flow: str, allow_missing: bool, lang: str | None) -> None:
+    """Read FLOW and check it; print every problem, or a one-line summary and what was noticed or assumed."""
+    f = _open(flow, allow_missing, echo=False).flow
     lang = pick(lang, f.language)
     n_lanes = len(f.lanes)
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
                  f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools"
                  f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {len(f.tools)}）"))
-    for note in f.notes:  # what a reader assumed (e.g. equal shares of an unlabelled BPMN gateway)
+    for note in f.notes:  # what a reader noticed or assumed: hidden sheets, guessed categories, blanks, BPMN shares
         click.echo(t(lang, "note: ", "注: ") + note.text(lang))
 
 
@@ -148,13 +177,15 @@ def validate(flow: str, lang: str | None) -> None:
               help="Output file: .xlsx, .yaml, .json or .bpmn.")
 @click.option("--scenario", type=click.Path(dir_okay=False), default=None,
               help="Apply the changes of a scenario file (YAML) and write the changed flow.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
-def convert(flow: str, out: str, scenario: str | None, lang: str | None) -> None:
+def convert(flow: str, out: str, scenario: str | None, allow_missing: bool, lang: str | None) -> None:
     """Convert FLOW between .xlsx, .yaml, .json and .bpmn (with --scenario: the flow with the scenario's changes)."""
     from . import save
 
-    f = _load(flow)
+    _output(out, "flow", [flow, scenario])
+    f = _load(flow, allow_missing)
     if scenario:
         from .scenario import apply_scenario, load_scenario
 
@@ -219,17 +250,19 @@ ANALYSIS_FORMATS: dict[str, Callable[[Analysis, str | None, bool], str]] = {
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
 @click.option("--all", "show_all", is_flag=True, help="Show every finding in the terminal (default: the first 10 of each severity).")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str | None,
-            config: str | None, show_all: bool, lang: str | None) -> None:
+            config: str | None, show_all: bool, allow_missing: bool, lang: str | None) -> None:
     """Find duplicated work, tool scatter, workload imbalance, handoffs and automation candidates."""
     from .analyze import run_analysis, severity_rank
 
     if fmt == "xlsx" and not out:
         raise UsageError.one("--format xlsx needs -o FILE.xlsx", "--format xlsx には -o ファイル.xlsx が必要です", "--format")
+    _output(out, fmt, [flow, config])
     thresholds = _thresholds(config)
-    f, g = _load_graph(flow)
+    f, g = _load_graph(flow, allow_missing)
     lang = pick(lang, f.language)
     names = [x.strip() for x in only.split(",") if x.strip()] if only else None
     a = run_analysis(f, only=names, lang=lang, graph=g, thresholds=thresholds)
@@ -260,20 +293,28 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
                    "or XES (start/complete pairs, resource, lane) when OUT ends in .xes.")
 @click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
               help="Also report the lead time from reaching step FROM to the end of step TO.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: int | None, replications: int | None,
              workers: int, start: Any, fmt: str, out: str | None, events: str | None, between: tuple[str, str] | None,
-             lang: str | None) -> None:
+             allow_missing: bool, lang: str | None) -> None:
     """Run the flow in SimPy: lead time, waits per step, utilization per owner."""
     from contextlib import ExitStack
 
+    from ._atomic import Outputs
     from .render import simulation as r
     from .simulation import simulate as run
     from .simulation import start_date
     from .simulation.eventlog import csv_event_sink
 
-    f, g = _load_graph(flow)
+    _output(out, fmt, [flow])
+    _output(events, "events", [flow, out], option="--events")
+    _check_run(days=days, orders_per_day=orders_per_day, replications=replications, workers=workers,
+               start=start.date() if start else None)
+    f, g = _load_graph(flow, allow_missing)
+    if days is not None or orders_per_day is not None:  # an override meets the flow's other figure
+        _check_run(days=days or f.settings.days, orders_per_day=orders_per_day or sum(f.entry_volumes().values()))
     lang = pick(lang, f.language)
     progress = None
     bar: Any = None
@@ -288,23 +329,29 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
             bar.update(task, completed=done, total=total)
 
     first_day = start_date(f, start.date() if start else None)
-    try:
-        with ExitStack() as stack:
-            sink = None
-            if events:
-                from .io.xes import xes_event_sink
+    with Outputs() as files:  # the event log and the report: both or neither
+        try:
+            with ExitStack() as stack:
+                sink = None
+                if events:
+                    from .io.xes import xes_event_sink
 
-                is_xes = events.lower().endswith(".xes")
-                sink = stack.enter_context(xes_event_sink(events, first_day) if is_xes else csv_event_sink(events, first_day))
-            result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
-                         workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
-    finally:
-        if bar is not None:
-            bar.stop()
-    for line in r.overload_lines(result, lang):
-        click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
-    text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
-    _write_or_echo(out, text, lang)
+                    writer = xes_event_sink if events.lower().endswith(".xes") else csv_event_sink
+                    sink = stack.enter_context(writer(files.path(events), first_day))
+                result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
+                             workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
+        finally:
+            if bar is not None:
+                bar.stop()
+        for line in r.overload_lines(result, lang):
+            click.echo(("warning: " if lang == "en" else "警告: ") + line, err=True)
+        text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
+        if out:
+            files.write_text(out, text)
+    if out:
+        _wrote(out, lang)
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command()
@@ -338,6 +385,7 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     if out and fmt in ("xlsx", "html") and Path(out).suffix.lower() not in ((".xlsx",) if fmt == "xlsx" else (".html", ".htm")):
         raise UsageError.one(f"--format {fmt} writes a .{fmt} file, not {Path(out).suffix or 'a file without suffix'}",
                              f"--format {fmt} の出力は .{fmt} ファイルにしてください（{Path(out).suffix or '拡張子なし'}）", out)
+    _output(out, fmt, [before, after, scenario])
     b, a = load_pair(before, after, scenario)
     lang = pick(lang, b.language)
     c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,
@@ -391,6 +439,7 @@ def sweep(flow: str, vary: tuple[str, ...], scenarios: tuple[str, ...], days: fl
 
     if fmt in ("xlsx", "html") and not out:
         raise UsageError.one(f"--format {fmt} needs -o FILE.{fmt}", f"--format {fmt} には -o ファイル.{fmt} が必要です", "--format")
+    _output(out, fmt, [flow, *scenarios])
     f = _load(flow)
     lang = pick(lang, f.language)
     axes = [parse_vary(v, f) for v in vary]
@@ -444,14 +493,16 @@ def _open_in_browser(path: str) -> None:
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @click.option("--findings/--no-findings", default=True, show_default=True, help="Highlight the steps named in findings.")
 @click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
-def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> None:
+def view(flow: str, out: str, findings: bool, open_: bool, allow_missing: bool, lang: str | None) -> None:
     """Draw the interactive swimlane graph as one self-contained HTML file."""
     from .analyze import run_analysis
     from .render import html
 
-    f, g = _load_graph(flow)
+    _output(out, "html", [flow])
+    f, g = _load_graph(flow, allow_missing)
     lang = pick(lang, f.language)
     a = run_analysis(f, lang=lang, graph=g) if findings else None
     html.write(out, html.view_html(f, g, a, lang))
@@ -472,17 +523,21 @@ def view(flow: str, out: str, findings: bool, open_: bool, lang: str | None) -> 
 @click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
               help="An event log to check the flow against (adds a section).")
+@ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def report(flow: str, out: str, with_sim: bool, days: float | None, replications: int | None, seed: int | None,
-           start: Any, config: str | None, open_: bool, log_path: str | None, lang: str | None) -> None:
+           start: Any, config: str | None, open_: bool, log_path: str | None, allow_missing: bool,
+           lang: str | None) -> None:
     """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
     from .analyze import run_analysis
     from .render import html
     from .simulation import simulate as run
 
+    _output(out, "html", [flow, config, log_path])
+    _check_run(days=days, replications=replications, start=start.date() if start else None)
     thresholds = _thresholds(config)
-    f, g = _load_graph(flow)
+    f, g = _load_graph(flow, allow_missing)
     lang = pick(lang, f.language)
     a = run_analysis(f, lang=lang, graph=g, thresholds=thresholds)
     sim = (run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None, graph=g)

@@ -19,6 +19,7 @@ Usage::
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from collections.abc import Mapping
@@ -52,6 +53,8 @@ MAX_REPLICATIONS = 1000
 """Most independent replications of one run."""
 MIN_BATCH_INTERVAL_MINUTES = 1.0
 """Shortest interval between two runs of a batch step."""
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+"""Years a simulation may start in (calendars and timestamps stay in range)."""
 MAX_VISITS_PER_CASE = 1000
 """Most times a case may pass one step on average (loops that are almost never left)."""
 
@@ -66,7 +69,7 @@ def _finite(x: float) -> bool:
 
 
 def run_problems(*, days: float | None = None, orders_per_day: float | None = None,
-                 replications: int | None = None, workers: int | None = None,
+                 replications: int | None = None, workers: int | None = None, start: dt.date | None = None,
                  where: Mapping[str, str] | None = None) -> list[Problem]:
     """Problems with the size of a run; ``where`` names the place of each value (an option or a cell)."""
     at = dict(where or {})
@@ -90,6 +93,9 @@ def run_problems(*, days: float | None = None, orders_per_day: float | None = No
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
         add("replications", f"replications {replications} must be between 1 and {MAX_REPLICATIONS}",
             f"反復回数 {replications} は 1 以上 {MAX_REPLICATIONS} 以下にしてください")
+    if start is not None and not FIRST_YEAR <= start.year <= LAST_YEAR:
+        add("start", f"start date {start.isoformat()} must be in the years {FIRST_YEAR}-{LAST_YEAR}",
+            f"開始日 {start.isoformat()} は {FIRST_YEAR}〜{LAST_YEAR} 年の日付にしてください")
     if workers is not None and not 1 <= workers <= max_workers():
         add("workers", f"workers {workers} must be between 1 and the {max_workers()} cores of this machine",
             f"ワーカー数 {workers} は 1 以上、このマシンのコア数 {max_workers()} 以下にしてください")
@@ -99,8 +105,13 @@ def run_problems(*, days: float | None = None, orders_per_day: float | None = No
 def flow_problems(flow: Flow) -> list[Problem]:
     """Limits of a flow's own settings and steps (see :func:`flowmap.model.check_flow`)."""
     st = flow.settings
-    where = {k: flow.loc("setting", k) for k in ("days", "orders_per_day", "replications")}
-    out = run_problems(days=st.days, orders_per_day=st.orders_per_day, replications=st.replications, where=where)
+    where = {k: flow.loc("setting", k) for k in ("days", "orders_per_day", "replications", "start")}
+    out = run_problems(days=st.days, orders_per_day=st.orders_per_day, replications=st.replications, start=st.start,
+                       where=where)
+    for d in st.closed:
+        if not FIRST_YEAR <= d.year <= LAST_YEAR:
+            out.append(Problem(flow.loc("setting", "closed"), f"closed date {d.isoformat()} must be in the years "
+                               f"{FIRST_YEAR}-{LAST_YEAR}", f"休業日 {d.isoformat()} は {FIRST_YEAR}〜{LAST_YEAR} 年にしてください"))
     for s in flow.steps:
         v = s.volume
         if v is not None and v > MAX_ORDERS_PER_DAY:

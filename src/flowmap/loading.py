@@ -25,7 +25,9 @@ class Loaded:
         return iter((self.flow, self.graph))
 
 
-def read(path: str | Path) -> Loaded:
-    """Read a workbook or model file, check it and build its graph (which also rejects endless loops)."""
-    flow = load_flow(path)
+def read(path: str | Path, *, allow_missing: bool = False) -> Loaded:
+    """Read a workbook or model file, check it and build its graph (which also rejects endless loops).
+
+    ``allow_missing``: blank durations and owners are warnings in ``flow.notes``, not problems."""
+    flow = load_flow(path, allow_missing=allow_missing)
     return Loaded(flow=flow, graph=build_graph(flow), path=str(path))

@@ -13,6 +13,7 @@ import difflib
 import math
 import random
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -59,7 +60,11 @@ class _Model(BaseModel):
 
 
 def _num(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+    """A number as plain decimal text (``0.000001``, never ``1e-06``) that every reader reads back."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return repr(x)
+    text = format(Decimal(repr(float(x))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class Duration(_Model):

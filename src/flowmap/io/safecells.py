@@ -8,18 +8,26 @@ flowmap goes through these helpers::
     from flowmap.io.safecells import append_row, csv_field
 
     append_row(ws, ["S1", "=HYPERLINK(\"x\")", 5])   # text cells get data type 's'
+    save_workbook(wb, path)                         # every string cell as text, saved atomically
     writer.writerow([csv_field(v) for v in row])    # '=1+1' becomes "'=1+1"
+
+A workbook that really needs a formula sets it after :func:`text_cells` has run, with
+``cell.data_type = "f"``; flowmap itself writes none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["CSV_TRIGGERS", "append_row", "csv_field", "set_text", "text_cells"]
+from .._atomic import atomic_path
+
+__all__ = ["CSV_TRIGGERS", "append_row", "csv_field", "save_workbook", "set_text", "text_cells"]
 
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet program read a CSV field as a formula."""
@@ -52,3 +60,11 @@ def csv_field(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(CSV_TRIGGERS):
         return "'" + value
     return value
+
+
+def save_workbook(wb: Workbook, path: str | Path) -> None:
+    """Save ``wb`` atomically after marking every string cell of every sheet as text."""
+    for ws in wb.worksheets:
+        text_cells(ws)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)

@@ -11,12 +11,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .._atomic import atomic_path
 from ..cells import decimal_text
 from ..model import END, Edge, Flow, Step, days_text
 from ._parallel import FORK_SEPARATOR
 from ._schema import CATEGORY_JA, COLUMNS, KIND_JA, MODE_JA, NO_OWNER, SETTINGS_KEYS, header
-from .safecells import append_row
+from .safecells import append_row, save_workbook
 
 __all__ = ["write_workbook"]
 
@@ -243,5 +242,4 @@ def write_workbook(flow: Flow, path: str | Path, lang: str | None = None, *, bla
     _tools_sheet(wb, flow, lang)
     _settings_sheet(wb, flow, lang, blank)
     _howto_sheet(wb, lang)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)  # text cells never become formulas

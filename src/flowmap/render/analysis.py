@@ -16,10 +16,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .._atomic import atomic_path
 from .._lang import t
 from ..analyze import SEVERITIES, Analysis, Finding, Severity
 from ..capacity import capacity_from_load, capacity_line
+from ..io.safecells import save_workbook
 from ..io.xlsx_out import print_wide
 from ._common import analyzer_label, join, join_capped, pct, severity_label
 
@@ -194,8 +194,7 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
     wl.conditional_formatting.add(f"G2:G{max(2, n)}", ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                                                                      end_type="num", end_value=1, end_color="5B9BD5"))  # type: ignore[no-untyped-call]
     _finish(wl, [18, 12, 10, 14, 10, 14, 14])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)  # text cells never become formulas
 
 
 def _display_width(text: str) -> int:

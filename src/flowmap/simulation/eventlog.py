@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .._atomic import atomic_path
+from ..io.safecells import csv_field
 from .engine import EventSink
 from .results import EVENT_HEADER, EventRecord, event_row
 
@@ -23,6 +24,6 @@ def csv_event_sink(path: str | Path, start: dt.date) -> Iterator[EventSink]:
         writer.writerow(EVENT_HEADER)
 
         def sink(ev: EventRecord) -> None:
-            writer.writerow(event_row(start, ev))
+            writer.writerow([csv_field(v) for v in event_row(start, ev)])  # no cell read as a formula
 
         yield sink

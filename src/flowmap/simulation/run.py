@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from .. import limits
 from ..capacity import owner_capacity
 from ..errors import InputError, Problem, UsageError
 from ..graph import FlowGraph, build_graph
@@ -72,6 +73,10 @@ def simulate(flow: Flow, *, days: float | None = None, orders_per_day: float | N
     problems = check_flow(flow)  # a Flow built in Python has not met a reader's checks
     if problems:
         raise InputError(problems)
+    opd_all = orders_per_day if orders_per_day is not None else sum(flow.entry_volumes().values())
+    too_big = limits.run_problems(days=days, orders_per_day=opd_all, replications=replications, workers=workers, start=start)
+    if too_big:  # work without bounds: named by parameter (the CLI names its options)
+        raise InputError(too_big)
     graph = graph or build_graph(flow)  # endless loops are input errors
     plan = RunPlan(days=days, orders_per_day=orders_per_day, seed=seed, start=start_date(flow, start),
                    milestones=resolve_milestones(flow, between))
