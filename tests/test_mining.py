@@ -353,3 +353,26 @@ def test_pm4py_fitness_agrees_with_ours(tmp_path: Path) -> None:
     assert ours.open_cases == 0 or ours.fitness >= theirs["perc_fit_traces"] / 100
     assert abs(ours.fitness - theirs["perc_fit_traces"] / 100) < 0.02
     assert ours.fitness < 1
+
+
+def test_lane_map_and_min_share(cli: Callable[..., Result], tmp_path: Path) -> None:
+    p = _messy_log(tmp_path / "messy.csv", n=300)
+    lanes = tmp_path / "lanes.yaml"
+    lanes.write_text("lanes:\n  田中: 与信\n  佐藤: 与信\n  入金: 購入者\n  キャンセル: 購入者\n  注文: 購入者\n"
+                     "customer: [購入者]\n", encoding="utf-8")
+    out = tmp_path / "f.yaml"
+    r = cli("discover", p, "-o", out, "--lanes", lanes, "--min-share", "0.15", "--no-tune")
+    assert r.exit_code == 0, r.output
+    flow = load(out)
+    steps = {s.name: s for s in flow.steps}
+    assert steps["与信チェック"].lane == "与信" and steps["入金"].lane == "購入者"
+    assert {la.name: la.kind for la in flow.lanes}["購入者"] == "customer"
+    e = _edges(flow)
+    full = _edges(discover(read_log(p), tune=False).flow)
+    rare = [k for k, v in full.items() if v < 0.15]
+    assert rare and not any(k in e for k in rare)  # rarer transitions are gone
+    assert all(abs(sum(v for (a, _), v in e.items() if a == name) - 1) < 1e-3 for name in steps)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    r = cli("discover", p, "-o", tmp_path / "g.yaml", "--lanes", bad)
+    assert r.exit_code == 2 and "bad.yaml" in r.output and not (tmp_path / "g.yaml").exists()
