@@ -18,8 +18,9 @@ and dropped.  Empty timestamps are counted and their rows skipped; an
 unparsable one is an error naming its row and column.  Rows of a case that go
 back in time are counted and put in order.
 
-XES is parsed with defusedxml's expat reader: DTDs, entity declarations and
-external references are refused, and every problem names its line.
+XES is parsed by expat with defusedxml's guards (its DefusedExpatParser
+handlers): DTDs, entity declarations and external references are refused,
+and every problem names its line.
 """
 
 from __future__ import annotations
@@ -616,13 +617,11 @@ def _read_table(path: Path, name: str, kind: str, overrides: dict[str, str | Non
 # -------------------------------------------------------------------- XES
 
 class _XesHandler:
-    """SAX content handler for XES: one event per <event>, trace attributes from <trace>."""
+    """Expat handlers for XES: one event per <event>, the case name from its <trace>."""
 
-    def __init__(self, sink: _Sink, name: str) -> None:
-        self.sink, self.name = sink, name
-        self.locator: Any = None
-        self.depth_stack: list[str] = []
-        self.trace_name = ""
+    def __init__(self, sink: _Sink, name: str, parser: Any) -> None:
+        self.sink, self.name, self.parser = sink, name, parser
+        self.stack: list[str] = []
         self.trace_attrs: dict[str, str] = {}
         self.event: dict[str, str] | None = None
         self.event_line = 0
@@ -630,40 +629,11 @@ class _XesHandler:
         self.seen_log = False
 
     def line(self) -> int:
-        return int(self.locator.getLineNumber()) if self.locator is not None else 0
+        return int(self.parser.CurrentLineNumber)
 
-    # SAX ContentHandler protocol
-    def setDocumentLocator(self, locator: Any) -> None:
-        self.locator = locator
-
-    def startDocument(self) -> None:
-        pass
-
-    def endDocument(self) -> None:
-        pass
-
-    def startPrefixMapping(self, prefix: str, uri: str) -> None:
-        pass
-
-    def endPrefixMapping(self, prefix: str) -> None:
-        pass
-
-    def characters(self, content: str) -> None:
-        pass
-
-    def ignorableWhitespace(self, content: str) -> None:
-        pass
-
-    def processingInstruction(self, target: str, data: str) -> None:
-        pass
-
-    def skippedEntity(self, name: str) -> None:
-        raise InputError([Problem(f"{self.name}:{self.line()}", f"entity &{name}; is not allowed",
-                                  f"実体参照 &{name}; は使えません")])
-
-    def startElement(self, tag: str, attrs: Any) -> None:
-        stack = self.depth_stack
-        local = tag.rsplit(":", 1)[-1] if ":" in tag and not tag.startswith(("string", "date")) else tag
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        stack = self.stack
+        local = tag.rsplit(":", 1)[-1]
         parent = stack[-1] if stack else ""
         stack.append(local)
         if not self.seen_log:
@@ -672,27 +642,29 @@ class _XesHandler:
                                           f"XES ログは <log> で始まります（<{tag}> ではありません）")])
             self.seen_log = True
             return
-        if local == "trace" and parent == "log":
-            self.trace_attrs = {}
-        elif local == "event" and parent == "trace":
-            self.event = {}
-            self.event_line = self.line()
-        elif parent in ("trace", "event") and len(stack) >= 2:
+        if parent == "event":
+            if self.event is not None and len(stack) >= 3 and stack[-3] == "trace":
+                key = attrs.get("key")
+                if key is not None:
+                    self.event[key] = attrs.get("value", "")
+        elif local == "event":
+            if parent == "trace":
+                self.event = {}
+                self.event_line = self.line()
+        elif local == "trace":
+            if parent == "log":
+                self.trace_attrs = {}
+        elif parent == "trace" and len(stack) >= 3 and stack[-3] == "log":
             key = attrs.get("key")
-            value = attrs.get("value")
-            if key is None or value is None:
-                return
-            if parent == "event" and self.event is not None:
-                self.event[key] = value
-            elif parent == "trace" and stack[-2] == "trace":
-                self.trace_attrs[key] = value
+            if key is not None:
+                self.trace_attrs[key] = attrs.get("value", "")
 
-    def endElement(self, tag: str) -> None:
-        local = self.depth_stack.pop()
-        if local == "event" and self.event is not None and self.depth_stack and self.depth_stack[-1] == "trace":
+    def end(self, tag: str) -> None:
+        local = self.stack.pop()
+        if local == "event" and self.event is not None and self.stack and self.stack[-1] == "trace":
             self.events.append((self.event_line, self.event))
             self.event = None
-        elif local == "trace" and self.depth_stack and self.depth_stack[-1] == "log":
+        elif local == "trace" and self.stack and self.stack[-1] == "log":
             case = self.trace_attrs.get("concept:name", "")
             group_default = self.trace_attrs.get("org:group", "")
             sink = self.sink
@@ -708,33 +680,42 @@ class _XesHandler:
 
 
 def _read_xes(path: Path, name: str, gz: bool) -> EventLog:
-    import xml.sax
+    """Expat with defusedxml's guards: a DTD, an entity declaration or an external reference is refused."""
+    from xml.parsers import expat
 
     from defusedxml import DefusedXmlException
-    from defusedxml.sax import make_parser
+    from defusedxml.expatreader import DefusedExpatParser
 
     sink = _Sink(name, "xes", Columns(case="case:concept:name", activity="concept:name", timestamp="time:timestamp",
                                       start="start_timestamp", resource="org:resource", group="org:group",
                                       lifecycle="lifecycle:transition"))
-    handler = _XesHandler(sink, name)
-    parser = make_parser()
-    parser.forbid_dtd = True
-    parser.forbid_entities = True
-    parser.forbid_external = True
-    parser.setContentHandler(handler)  # type: ignore[arg-type]
+    guard = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = guard.defused_start_doctype_decl
+    parser.EntityDeclHandler = guard.defused_entity_decl
+    parser.UnparsedEntityDeclHandler = guard.defused_unparsed_entity_decl
+    parser.ExternalEntityRefHandler = guard.defused_external_entity_ref_handler  # type: ignore[assignment]
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    handler = _XesHandler(sink, name, parser)
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
     with contextlib.ExitStack() as stack:
         raw: IO[bytes] = stack.enter_context(open(path, "rb"))
         if gz:
             raw = stack.enter_context(gzip.GzipFile(fileobj=raw))  # type: ignore[arg-type]
-        stream = io.BufferedReader(_Limited(raw, MAX_LOG_BYTES, name), 1 << 16)
+        stream = _Limited(raw, MAX_LOG_BYTES, name)
         try:
-            parser.parse(stream)
-        except xml.sax.SAXParseException as e:
-            raise InputError([Problem(f"{name}:{e.getLineNumber()}", f"malformed XES: {e.getMessage()}",
-                                      f"XES の書式が正しくありません: {e.getMessage()}")]) from None
+            while True:
+                chunk = stream.read(1 << 20)
+                parser.Parse(chunk or b"", not chunk)
+                if not chunk:
+                    break
+        except expat.ExpatError as e:
+            msg = expat.ErrorString(e.code)
+            raise InputError([Problem(f"{name}:{e.lineno}", f"malformed XES: {msg}",
+                                      f"XES の書式が正しくありません: {msg}")]) from None
         except DefusedXmlException as e:
-            line = handler.line()
-            raise InputError([Problem(f"{name}:{line}" if line else name,
+            raise InputError([Problem(f"{name}:{handler.line()}",
                                       f"refused: {type(e).__name__} (DTDs, entities and external references are not allowed)",
                                       f"読み込みを拒否しました: {type(e).__name__}（DTD・実体参照・外部参照は使えません）")]) from None
         except (OSError, EOFError, gzip.BadGzipFile) as e:
