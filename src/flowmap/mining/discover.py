@@ -305,6 +305,13 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
         name = res_names[r]
         return bool(lane) and is_customer_lane(lane) and (name == lane or _has(name, CUSTOMER_LANE_WORDS))
 
+    conc: dict[int, int] = {}
+
+    def concurrency(r: int) -> int:
+        if r not in conc:
+            conc[r] = _max_concurrency(list(prof.resource_starts.get(r, [])), list(prof.resource_ends.get(r, [])))
+        return conc[r]
+
     def rdays(r: int) -> list[int]:
         return prof.days_of(prof.resource_dates.get(r, set()))
 
@@ -315,8 +322,7 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
             return True  # a system, or someone acting on the customer's side (a carrier): no staff queue
         if _hours_days(list(prof.resource_clock.get(r, [])), rdays(r))[2]:
             return True  # works round the clock
-        st = list(prof.resource_starts.get(r, []))
-        return bool(st) and _max_concurrency(st, list(prof.resource_ends.get(r, []))) > 50
+        return len(prof.resource_starts.get(r, ())) > 0 and concurrency(r) > 50
 
     system_res = {r for r in res_acts if is_system(r)}
     # people with the same lane and the same main activities are one team
@@ -335,8 +341,7 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
         if len(members) == 1:
             r = members[0]
             oname = res_names[r]
-            st = list(prof.resource_starts.get(r, []))
-            head = _max_concurrency(st, list(prof.resource_ends.get(r, []))) if st else 1
+            head = concurrency(r) if len(prof.resource_starts.get(r, ())) else 1
         else:
             base = lane or _t(lang, "team", "チーム")
             oname = _t(lang, f"{base} team", f"{base}チーム") if per_lane[lane] == 1 else \

@@ -18,7 +18,7 @@ from ..model import Duration
 
 __all__ = ["Fit", "fit_duration", "otsu_split", "quantile"]
 
-_MAX_SAMPLE = 4000
+_MAX_SAMPLE = 2000
 _ORDER = ("fixed", "exponential", "uniform", "normal", "triangular")
 
 

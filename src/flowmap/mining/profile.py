@@ -149,14 +149,13 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
     for tr in log.traces():
         prev = -1
         prev_end = math.nan
-        first = math.inf
-        last = -math.inf
+        s0 = tr.starts[0]
+        first = tr.ends[0] if math.isnan(s0) else s0  # events come in order of their start (or end)
+        last = max(tr.ends)
         for a, r, g, s, e in zip(tr.activities, tr.resources, tr.groups, tr.starts, tr.ends, strict=True):
             ap = acts[a]
             ap.count += 1
             began = e if math.isnan(s) else s
-            first = min(first, began)
-            last = max(last, e)
             if not math.isnan(s):
                 ap.starts_known += 1
                 ap.durations.append(max(0.0, e - s))
