@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,7 +182,9 @@ class _Sheet:
         path = getattr(ws, "_worksheet_path", None) or ""
         self.uncached, merges = _scan_xml(zf, path, file, self.title) if path else (set(), [])
         self.merges = _Merges(merges, f"{file}:{self.title}")
-        self.rows: list[tuple[int, list[Any]]] = list(self._read(ws))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns on stderr about cells it cannot convert; we report them
+            self.rows: list[tuple[int, list[Any]]] = list(self._read(ws))
 
     def _read(self, ws: Any) -> Iterator[tuple[int, list[Any]]]:
         ws.reset_dimensions()  # the declared size may reach row 1,048,576: read what is there
