@@ -387,13 +387,13 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     if fmt == "xlsx":
         assert out is not None
         r.write_xlsx(c, out)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     elif fmt == "html":
         from .render import compare_html, html
 
         assert out is not None
         html.write(out, compare_html.compare_html(c))
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     elif fmt == "json":
         _write_or_echo(out, r.to_json(c), lang)
     elif fmt == "markdown":

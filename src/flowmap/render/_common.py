@@ -15,8 +15,13 @@ SEVERITY_JA: dict[Severity, str] = {"high": "高", "medium": "中", "low": "低"
 LIST_SHOWN = 20
 
 
-def severity_label(sev: Severity, lang: str) -> str:
-    return SEVERITY_JA[sev] if lang == "ja" else sev
+def severity_label(sev: str, lang: str) -> str:
+    """高/中/低 in Japanese, the severity itself in English."""
+    if lang == "ja":
+        for key, label in SEVERITY_JA.items():
+            if key == sev:
+                return label
+    return sev
 
 
 def analyzer_label(name: str, lang: str) -> str:
