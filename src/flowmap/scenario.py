@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cells import ParseError, as_text, norm_key, parse_next, parse_number
+from .cells import MAX_CELL_CHARS, ParseError, as_text, norm_key, parse_next, parse_number
 from .errors import InputError, Problem
 from .graph import build_graph
 from .io._build import Row, build_flow
@@ -105,6 +105,11 @@ def load_scenario(path: str | Path) -> Scenario:
             problems.append(Problem(_where(name, data, k), f"unknown key {k!r} in the scenario; known keys: {', '.join(TOP_KEYS)}",
                                     f"シナリオの「{k}」は不明なキーです。使えるキー: {', '.join(TOP_KEYS)}"))
     title = as_text(data.get("name")).strip() or p.stem
+    if len(title) > MAX_CELL_CHARS:
+        problems.append(Problem(_where(name, data, "name"), f"the scenario's name is {len(title):,} characters long, more "
+                                f"than the {MAX_CELL_CHARS} it may have", f"シナリオの name が {len(title):,} 文字あり、"
+                                f"上限 {MAX_CELL_CHARS} 文字を超えています"))
+        title = title[:MAX_CELL_CHARS]
     base: Path | None = None
     base_where = ""
     if data.get("base") is not None:
@@ -188,10 +193,19 @@ def scenario_base(scenario: Scenario) -> Path:
         raise InputError([Problem(str(scenario.path), "the scenario names no base flow: give FLOW on the command line "
                                   "or 'base:' in the scenario", "シナリオに基準のフロー（base）がありません。コマンドで FLOW を指定するか、"
                                   "シナリオに「base:」を書いてください")])
-    if not scenario.base.exists():
-        raise InputError([Problem(scenario.base_where, f"base flow {str(scenario.base)!r} not found",
-                                  f"基準のフロー「{scenario.base}」が見つかりません")])
-    return scenario.base
+    base, where = scenario.base, scenario.base_where
+    if not base.exists():
+        raise InputError([Problem(where, f"base flow {str(base)!r} not found", f"基準のフロー「{base}」が見つかりません")])
+    if base.is_dir():
+        raise InputError([Problem(where, f"base {str(base)!r} is a folder, not a flow file",
+                                  f"基準「{base}」はフォルダーで、フローのファイルではありません")])
+    if not base.is_file():
+        raise InputError([Problem(where, f"base {str(base)!r} is not a regular file (a pipe, device or socket)",
+                                  f"基準「{base}」は通常のファイルではありません（パイプ・デバイス・ソケット）")])
+    if scenario.path.exists() and base.samefile(scenario.path):
+        raise InputError([Problem(where, "the scenario names itself as its base: 'base' must be the flow it changes",
+                                  "シナリオが自身を基準（base）にしています。base には変更するフローを書いてください")])
+    return base
 
 
 # ------------------------------------------------------------------ applying
