@@ -377,7 +377,7 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
             fmt: str, out: str | None, lang: str | None) -> None:
     """As-is vs to-be: BEFORE AFTER, or FLOW --scenario CHANGE.yaml."""
     from .compare import compare as run
-    from .compare import load_pair
+    from .compare import load_pair, scenario_base_of
     from .render import compare as r
 
     if fmt in ("xlsx", "html") and not out:
@@ -385,7 +385,13 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     if out and fmt in ("xlsx", "html") and Path(out).suffix.lower() not in ((".xlsx",) if fmt == "xlsx" else (".html", ".htm")):
         raise UsageError.one(f"--format {fmt} writes a .{fmt} file, not {Path(out).suffix or 'a file without suffix'}",
                              f"--format {fmt} の出力は .{fmt} ファイルにしてください（{Path(out).suffix or '拡張子なし'}）", out)
-    _output(out, fmt, [before, after, scenario])
+    _check_run(days=days, orders_per_day=orders_per_day, replications=replications, workers=workers,
+               start=start.date() if start else None)
+    if orders_per_day == 0:
+        raise UsageError.one("--orders-per-day 0 leaves nothing to compare: give at least some orders a day",
+                             "--orders-per-day 0 では比較する案件がありません。1日の受注件数を指定してください",
+                             "--orders-per-day")
+    _output(out, fmt, [before, after, scenario, scenario_base_of(before, scenario)])
     b, a = load_pair(before, after, scenario)
     lang = pick(lang, b.language)
     c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,

@@ -679,11 +679,25 @@ class Comparison:
         }
 
 
+def at_volume(flow: Flow, orders_per_day: float) -> Flow:
+    """A copy of ``flow`` whose entry volumes add up to ``orders_per_day`` (in their proportions), as the
+    simulation scales them; locations and source are kept."""
+    volumes = flow.entry_volumes()
+    total = sum(volumes.values())
+    k = orders_per_day / total if total > 0 else 0.0
+    steps = [s.model_copy(update={"volume": s.volume * k}) if s.volume is not None and s.volume > 0 else s
+             for s in flow.steps]
+    return flow.model_copy(update={"steps": steps,
+                                   "settings": flow.settings.model_copy(update={"orders_per_day": orders_per_day})})
+
+
 def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: bool = True, days: float | None = None,
             orders_per_day: float | None = None, replications: int | None = None, seed: int | None = None,
             workers: int = 1, start: dt.date | None = None, between: tuple[str, str] | None = None) -> Comparison:
     """Compare two validated flows (see the module docstring)."""
     lang = lang or before.language
+    if orders_per_day is not None:  # the workload, handoffs and findings at the volume the simulation runs
+        before, after = at_volume(before, orders_per_day), at_volume(after, orders_per_day)
     gb, ga = build_graph(before), build_graph(after)
     ab = run_analysis(before, lang=lang, graph=gb)
     aa = run_analysis(after, lang=lang, graph=ga)
@@ -697,6 +711,15 @@ def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: boo
                       findings=match_findings(ab.findings, aa.findings, {a: b for b, a in st.step_match.items() if a != b}),
                       simulation=sim, lang=lang)
 
+
+
+def scenario_base_of(before: str | None, scenario: str | None) -> str | None:
+    """The flow file a scenario brings in as BEFORE when none is given: an input that ``-o`` must not name."""
+    if not scenario or before:
+        return None
+    from .scenario import load_scenario, scenario_base
+
+    return str(scenario_base(load_scenario(scenario)))
 
 
 def load_pair(before: str | None, after: str | None, scenario: str | None) -> tuple[Flow, Flow]:
