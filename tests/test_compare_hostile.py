@@ -192,3 +192,15 @@ def test_scenario_removing_every_step(cli: Run, work: Path) -> None:
     ids = [s["id"] for s in yaml.safe_load(ASIS.read_text(encoding="utf-8"))["steps"]]
     sc = _scenario(work, "name: x\nchanges:\n  remove: [" + ", ".join(ids) + "]\n")
     _refused(cli("compare", work / "asis.yaml", "--scenario", sc, "--no-sim"), "sc.yaml:3")
+
+
+def test_between_a_step_the_change_removed(cli: Run, work: Path) -> None:
+    first = _refused(cli("compare", work / "asis.yaml", work / "tobe.yaml", "--between", "O3", "O6", "--days", "2",
+                         "--replications", "1"), "--between", "O3")
+    assert "AFTER" in first or "変更後" in first
+
+
+def test_scenario_removing_a_step_twice(cli: Run, work: Path) -> None:
+    sc = _scenario(work, "name: x\nchanges:\n  remove:\n    - O3\n    - O3\n")
+    first = _refused(cli("compare", work / "asis.yaml", "--scenario", sc, "--no-sim"), "sc.yaml:5")
+    assert "sc.yaml:4" in first

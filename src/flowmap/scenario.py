@@ -184,7 +184,13 @@ def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Pr
             if isinstance(item, (dict, list)) or as_text(item).strip() == "":
                 problems.append(Problem(where, "'remove' must list step ids", "「remove」には工程IDを並べてください"))
                 continue
-            ch.remove.append((as_text(item).strip(), where))
+            rid = as_text(item).strip()
+            first = next((w for r, w in ch.remove if r == rid), None)
+            if first is not None:
+                problems.append(Problem(where, f"step {rid!r} is removed twice (first at {first})",
+                                        f"工程「{rid}」が二回削除されています（最初は {first}）"))
+                continue
+            ch.remove.append((rid, where))
 
 
 def scenario_base(scenario: Scenario) -> Path:
