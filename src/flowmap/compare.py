@@ -32,6 +32,7 @@ from typing import Any
 
 from .analyze import Analysis, Finding, run_analysis
 from .analyze._base import Severity
+from .errors import ParameterError
 from .graph import FlowGraph, build_graph
 from .model import END, Flow, Step, days_text, people_of
 
@@ -587,8 +588,15 @@ def _simulate_pair(before: Flow, after: Flow, match: dict[str, str], *, days: fl
     replications = st.replications if replications is None else replications
     start = start or st.start or next_monday()
     kw: dict[str, Any] = {"days": days, "seed": seed, "replications": replications, "workers": workers, "start": start}
-    sb = simulate(before, orders_per_day=orders_per_day, between=between, **kw)
     after_between = (match.get(between[0], between[0]), match.get(between[1], between[1])) if between else None
+    if between and after_between:
+        ids_b, ids_a = {s.id for s in before.steps}, {s.id for s in after.steps}
+        gone = [x for x, y in zip(between, after_between, strict=True) if x in ids_b and y not in ids_a]
+        if gone:
+            raise ParameterError("between", f"step {gone[0]!r} is not in AFTER ({after.name}): a segment needs both of its "
+                                 "ends in both flows", f"工程「{gone[0]}」は変更後（{after.name}）にありません。"
+                                 "区間の両端は両方のフローに必要です")
+    sb = simulate(before, orders_per_day=orders_per_day, between=between, **kw)
     sa = simulate(after, orders_per_day=orders_per_day, between=after_between, **kw)
     diff, ci = paired_difference([r.lead_time.mean for r in sb.replications], [r.lead_time.mean for r in sa.replications])
     back = {a: b for b, a in match.items()}
