@@ -280,3 +280,47 @@ def test_foreign_files_export_back_to_valid_bpmn(name: str, tmp_path: Path) -> N
     assert _validate(out) == []
     again = flowmap.load(out)
     assert again.model_dump(exclude={"name"}) == flow.model_dump(exclude={"name"})
+
+
+def test_awkward_step_ids_and_names_survive(tmp_path: Path) -> None:
+    src = tmp_path / "ids.yaml"
+    src.write_text("""flowmap: 1
+name: "ids <&> \\"quotes\\""
+lanes: [{name: "Shop & Co", kind: operator}]
+steps:
+- {id: "1", name: "Pick & pack <fast>", lane: "Shop & Co", owner: "A&B", next: Flow_1}
+- {id: Flow_1, name: "Ship \\"now\\"", lane: "Shop & Co", owner: "A&B", next: 注文}
+- {id: 注文, name: 注文 確認, lane: "Shop & Co", owner: "A&B", next: END}
+""", encoding="utf-8")
+    flow = flowmap.load(src)
+    out = tmp_path / "ids.bpmn"
+    save_flow(flow, out)
+    assert _validate(out) == []
+    assert flowmap.load(out).model_dump() == flow.model_dump()
+
+
+def test_edits_made_in_a_modeler_win_over_the_extension(tmp_path: Path) -> None:
+    flow = flowmap.load(_parallel(tmp_path))
+    text = dump_bpmn(flow)
+    # someone moves O1 to the 経理 lane, renames it and makes it a service task in bpmn.io
+    text = text.replace('<bpmn:userTask id="O1" name="梱包する">', '<bpmn:serviceTask id="O1" name="自動梱包">', 1)
+    assert '<bpmn:userTask id="O1"' not in text
+    start = text.index('<bpmn:serviceTask id="O1"')
+    end = text.index("</bpmn:userTask>", start)
+    text = text[:end] + "</bpmn:serviceTask>" + text[end + len("</bpmn:userTask>"):]
+    text = text.replace("<bpmn:flowNodeRef>O1</bpmn:flowNodeRef>", "", 1)
+    text = text.replace("<bpmn:flowNodeRef>A1</bpmn:flowNodeRef>",
+                        "<bpmn:flowNodeRef>A1</bpmn:flowNodeRef><bpmn:flowNodeRef>O1</bpmn:flowNodeRef>", 1)
+    edited = tmp_path / "edited.bpmn"
+    edited.write_text(text, encoding="utf-8")
+    assert _validate(edited) == []
+    o1 = flowmap.load(edited).step_map()["O1"]
+    assert (o1.name, o1.lane, o1.mode) == ("自動梱包", "経理", "auto")
+    assert o1.owners == ["物流チーム"] and o1.writes == ["梱包記録"]  # kept from the extension
+
+
+def test_camunda_boundary_event_is_a_branch_of_its_task() -> None:
+    path = FOREIGN / "camunda_modeler_2.6.0_boundary_event.bpmn"
+    flow = flowmap.load(path)
+    assert [(e.source, e.target, e.probability) for e in flow.edges] == [("Task_1", "Task_2", 1.0)]
+    assert any(":5 (BoundaryEvent_1): boundary event on Task_1" in n for n in _notes(path))

@@ -185,3 +185,22 @@ def test_bad_command_lines_exit_2_without_traceback(cli: Run, tmp_path: Path, ar
     assert not out.exists()
     if "{bad}" in args:
         assert f"{bad}:4" in r.output and "Q1" in r.output
+
+
+def test_findings_match_by_key_and_follow_steps_matched_by_name() -> None:
+    from dataclasses import replace
+
+    from flowmap.compare import match_findings
+
+    found = {f.key: f for f in flowmap.run_analysis(flowmap.load(MODELS / "ec_order_asis.yaml")).findings}
+    before = [found["automation:K4"], found["handoffs:wait:K3->K4"], found["duplication:顧客ID"], found["journey:C2"]]
+    # AFTER: K4 lives on as K9 (matched by name), with fewer minutes; the duplication is gone; O3's automation is new
+    after = [replace(found["automation:K4"], key="automation:K9", minutes_per_day=80.0),
+             replace(found["handoffs:wait:K3->K4"], key="handoffs:wait:K3->K9"), found["journey:C2"], found["automation:O3"]]
+    out = match_findings(before, after, {"K9": "K4"})
+    status = {d.key: d.status for d in out}
+    assert status == {"automation:K4": "remaining", "handoffs:wait:K3->K4": "remaining", "duplication:顧客ID": "resolved",
+                      "journey:C2": "remaining", "automation:O3": "new"}
+    k4 = next(d for d in out if d.key == "automation:K4")
+    assert (round(k4.minutes_before or 0, 1), k4.minutes_after) == (127.6, 80.0) and k4.to_dict()["after_key"] == "automation:K9"
+    assert [d.status for d in match_findings(before, after)].count("resolved") == 3  # without the match: K4's are gone

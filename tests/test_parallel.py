@@ -248,3 +248,25 @@ def test_fork_join_with_people_and_loop_simulates_every_branch(tmp_path: Path, c
     assert abs(count["B"] - count["D"]) <= out["cases"]["in_progress"] + 1
     assert abs(count["C"] - count["D"]) <= out["cases"]["in_progress"] + 1
     assert out["cases"]["completed"] > 0
+
+
+def test_report_and_every_analyzer_on_a_parallel_flow(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    steps = [
+        {"id": "A", "name": "Order", "lane": "Customer", "duration": 1, "next": "B & C", "tools": ["Site"]},
+        {"id": "B", "name": "Pack", "lane": "Shop", "owner": "Packer", "duration": 10, "next": "D",
+         "tools": ["Mail", "Sheet", "Phone"], "writes": ["address"]},
+        {"id": "C", "name": "Confirm payment", "lane": "Shop", "owner": "Clerk", "duration": 6, "next": "D",
+         "tools": ["Sheet"], "writes": ["address"]},
+        {"id": "D", "name": "Ship", "lane": "Shop", "owner": "Packer", "duration": 2, "join": "all", "next": "END"},
+    ]
+    path = _yaml(tmp_path, steps)
+    res = cli("analyze", path, "--format", "json")
+    assert res.exit_code == 0, res.output
+    found = json.loads(res.output)["findings"]
+    dup = [f for f in found if f["analyzer"] == "duplication"]
+    # the address is entered on both branches of every case
+    assert dup and set(dup[0]["steps"]) == {"B", "C"}
+    out = tmp_path / "r.html"
+    res = cli("report", path, "-o", out, "--days", "3", "--replications", "1")
+    assert res.exit_code == 0, res.output
+    assert "⊕" in out.read_text(encoding="utf-8")

@@ -146,6 +146,7 @@ def test_bundled_next_day_batch_scenario() -> None:
      [":4: owner '受注システム' is neither in the Owners sheet nor a tool (did you mean '受注管理システム'?)"]),
     ("name: x\nchanges:\n  steps: [{id: O2, mode: [1\n", [":4: invalid YAML"]),
     ("name: x\n", [":1: the scenario has no 'changes'"]),
+    ("name: x\nsteps:\n  - {id: S1, name: a}\n", [":2: this is a flow (a model file with 'steps'), not a scenario"]),
 ])
 def test_errors_name_file_and_line(tmp_path: Path, text: str, expected: list[str]) -> None:
     base = flowmap.load(MODELS / "ec_order_asis.yaml")

@@ -289,7 +289,8 @@ def analyze(flow: str, fmt: str, out: str | None, only: str | None, fail_on: str
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file.")
 @click.option("--events", type=click.Path(dir_okay=False), default=None,
-              help="Write the event log (case_id,activity,resource,lane,start,end) of the first replication as CSV.")
+              help="Write the event log of the first replication: CSV (case_id,activity,resource,lane,start,end), "
+                   "or XES (start/complete pairs, resource, lane) when OUT ends in .xes.")
 @click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
               help="Also report the lead time from reaching step FROM to the end of step TO.")
 @ALLOW_MISSING
@@ -331,7 +332,12 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
     with Outputs() as files:  # the event log and the report: both or neither
         try:
             with ExitStack() as stack:
-                sink = stack.enter_context(csv_event_sink(files.path(events), first_day)) if events else None
+                sink = None
+                if events:
+                    from .io.xes import xes_event_sink
+
+                    writer = xes_event_sink if events.lower().endswith(".xes") else csv_event_sink
+                    sink = stack.enter_context(writer(files.path(events), first_day))
                 result = run(f, days=days, orders_per_day=orders_per_day, seed=seed, replications=replications,
                              workers=workers, start=first_day, progress=progress, graph=g, between=between, event_sink=sink)
         finally:
@@ -387,13 +393,13 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     if fmt == "xlsx":
         assert out is not None
         r.write_xlsx(c, out)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     elif fmt == "html":
         from .render import compare_html, html
 
         assert out is not None
         html.write(out, compare_html.compare_html(c))
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     elif fmt == "json":
         _write_or_echo(out, r.to_json(c), lang)
     elif fmt == "markdown":
@@ -515,17 +521,20 @@ def view(flow: str, out: str, findings: bool, open_: bool, allow_missing: bool, 
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
 @click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
+              help="An event log to check the flow against (adds a section).")
 @ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def report(flow: str, out: str, with_sim: bool, days: float | None, replications: int | None, seed: int | None,
-           start: Any, config: str | None, open_: bool, allow_missing: bool, lang: str | None) -> None:
+           start: Any, config: str | None, open_: bool, log_path: str | None, allow_missing: bool,
+           lang: str | None) -> None:
     """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
     from .analyze import run_analysis
     from .render import html
     from .simulation import simulate as run
 
-    _output(out, "html", [flow, config])
+    _output(out, "html", [flow, config, log_path])
     _check_run(days=days, replications=replications, start=start.date() if start else None)
     thresholds = _thresholds(config)
     f, g = _load_graph(flow, allow_missing)
@@ -533,10 +542,140 @@ def report(flow: str, out: str, with_sim: bool, days: float | None, replications
     a = run_analysis(f, lang=lang, graph=g, thresholds=thresholds)
     sim = (run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None, graph=g)
            if with_sim else None)
-    html.write(out, html.report_html(f, g, a, sim, lang))
+    extra = None
+    if log_path:
+        from .io.eventlog import read_log
+        from .mining.check import check
+        from .render.mining import check_html_section
+
+        extra = [check_html_section(check(f, read_log(log_path), simulate_model=with_sim, days=days,
+                                          replications=replications, seed=seed), lang)]
+    html.write(out, html.report_html(f, g, a, sim, lang, extra))
     _wrote(out, lang)
     if open_:
         _open_in_browser(out)
+
+
+# ------------------------------------------------------------------ event logs
+
+def log_options(fn: F) -> F:
+    """Column overrides shared by discover, check and calibrate."""
+    opts = [
+        click.option("--case", default=None, help="Column holding the case id (default: detected)."),
+        click.option("--activity", default=None, help="Column holding the activity (default: detected)."),
+        click.option("--timestamp", default=None, help="Column holding the (completion) time (default: detected)."),
+        click.option("--start", "start_col", default=None, help="Column holding the start time (default: detected)."),
+        click.option("--resource", default=None, help="Column holding the resource (default: detected)."),
+        click.option("--wide", is_flag=True, default=False,
+                     help="Read a wide order export: one row per order, one time column per milestone (default: detected)."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _flow_suffix(out: str) -> None:
+    if Path(out).suffix.lower() not in (".yaml", ".yml", ".json", ".xlsx"):
+        raise UsageError.one("-o must end in .yaml, .json or .xlsx", "-o は .yaml・.json・.xlsx のいずれかにしてください", out)
+
+
+def _read_log(path: str, case: str | None, activity: str | None, timestamp: str | None, start_col: str | None,
+              resource: str | None, wide: bool) -> Any:
+    from .io.eventlog import read_log
+
+    return read_log(path, case=case, activity=activity, timestamp=timestamp, start=start_col, resource=resource,
+                    wide=True if wide else None)
+
+
+@main.command()
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="The flow to write: .yaml, .json or .xlsx.")
+@click.option("--min-share", type=float, default=0.0, show_default=True,
+              help="Leave out transitions taken by fewer than this share of a step's cases.")
+@click.option("--lanes", "lanes_file", type=click.Path(dir_okay=False), default=None,
+              help="YAML map of resource or activity → lane (optional 'customer: [lane…]').")
+@click.option("--no-tune", is_flag=True, help="Do not simulate to learn the handoff waits (faster).")
+@log_options
+@LANG_OPTION
+@boundary
+def discover(log: str, out: str, min_share: float, lanes_file: str | None, no_tune: bool, case: str | None,
+             activity: str | None, timestamp: str | None, start_col: str | None, resource: str | None, wide: bool,
+             lang: str | None) -> None:
+    """Discover a flow from an event log (XES, CSV/xlsx long form) or a wide order export."""
+    from . import save
+    from ._atomic import check_output
+    from .mining.discover import discover as run
+    from .mining.discover import load_lane_map
+
+    _flow_suffix(out)
+    check_output(out, inputs=[log, *([lanes_file] if lanes_file else [])])
+    lane_map, customer = load_lane_map(lanes_file) if lanes_file else ({}, set())
+    lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)
+    d = run(lg, min_share=min_share, lane_map=lane_map, customer_lanes=customer, lang=lang, tune=not no_tune)
+    lang = pick(lang, d.flow.language)
+    save(d.flow, out, lang)
+    for line in d.lines:
+        click.echo(line)
+    click.echo(t(lang, f"wrote {out}: {len(d.flow.steps)} steps, {len(d.flow.lanes)} lanes, {len(d.flow.owners)} owners",
+                 f"{out} を書き出しました: 工程 {len(d.flow.steps)}・レーン {len(d.flow.lanes)}・担当者 {len(d.flow.owners)}"))
+
+
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file.")
+@click.option("--no-sim", is_flag=True, help="Skip the simulation (no modeled lead time).")
+@click.option("--days", type=float, default=None, help="Simulated days (default: the flow's settings).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the flow's settings).")
+@click.option("--replications", type=int, default=None, help="Simulation replications (default: the flow's settings).")
+@log_options
+@LANG_OPTION
+@boundary
+def check(flow: str, log: str, fmt: str, out: str | None, no_sim: bool, days: float | None, seed: int | None,
+          replications: int | None, case: str | None, activity: str | None, timestamp: str | None,
+          start_col: str | None, resource: str | None, wide: bool, lang: str | None) -> None:
+    """How well FLOW matches an event log: fitness, deviations, timing side by side."""
+    from ._atomic import check_output
+    from .mining.check import check as run
+    from .render import mining as r
+
+    if out:
+        check_output(out, fmt=fmt, inputs=[flow, log])
+    f = _load(flow)
+    lang = pick(lang, f.language)
+    lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)
+    res = run(f, lg, simulate_model=not no_sim, days=days, seed=seed, replications=replications)
+    text = r.to_json(res) if fmt == "json" else r.to_markdown(res, lang) if fmt == "markdown" else r.to_text(res, lang)
+    _write_or_echo(out, text, lang)
+
+
+@main.command()
+@click.argument("flow", type=click.Path(dir_okay=False))
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="The calibrated flow: .yaml, .json or .xlsx.")
+@log_options
+@LANG_OPTION
+@boundary
+def calibrate(flow: str, log: str, out: str, case: str | None, activity: str | None, timestamp: str | None,
+              start_col: str | None, resource: str | None, wide: bool, lang: str | None) -> None:
+    """FLOW with durations, shares, arrivals and hours taken from the log; prints what changed."""
+    from . import save
+    from ._atomic import check_output
+    from .mining.calibrate import calibrate as run
+
+    _flow_suffix(out)
+    check_output(out, inputs=[flow, log])
+    f = _load(flow)
+    lang = pick(lang, f.language)
+    lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)
+    new, changes = run(f, lg, lang=lang)
+    save(new, out, lang)
+    for line in changes or [t(lang, "nothing to change", "変更はありません")]:
+        click.echo(line)
+    click.echo(t(lang, f"wrote {out}: {len(changes)} changes", f"{out} を書き出しました: 変更 {len(changes)} 件"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from .analyze import Analysis, Finding, run_analysis
+from .analyze._base import Severity
 from .graph import FlowGraph, build_graph
 from .model import END, Flow, Step, days_text, people_of
 
@@ -311,7 +313,7 @@ class FindingDelta:
     key: str
     code: str
     analyzer: str
-    severity: str
+    severity: Severity
     title: str
     minutes_before: float | None
     minutes_after: float | None
@@ -327,14 +329,30 @@ class FindingDelta:
             d["after_minutes_per_day"] = round(self.minutes_after, 1)
         if self.before is not None and self.after is not None and self.before.severity != self.after.severity:
             d["before_severity"] = self.before.severity
+        if self.before is not None and self.after is not None and self.after.key != self.key:
+            d["after_key"] = self.after.key  # the same subject under the step's new id
         return d
 
 
-def match_findings(before: list[Finding], after: list[Finding]) -> list[FindingDelta]:
-    """Resolved, remaining and new findings, matched by key (repeated keys pair up in order)."""
+_KEY_PART = re.compile(r"[^:@+>\-]+")
+
+
+def _key_in_before_ids(key: str, rename: dict[str, str]) -> str:
+    """A finding key of AFTER with the ids of steps matched by name written as BEFORE's ids."""
+    if not rename:
+        return key
+    return _KEY_PART.sub(lambda m: rename.get(m.group(0), m.group(0)), key)
+
+
+def match_findings(before: list[Finding], after: list[Finding], rename: dict[str, str] | None = None) -> list[FindingDelta]:
+    """Resolved, remaining and new findings, matched by key (repeated keys pair up in order).
+
+    ``rename`` maps AFTER step ids to BEFORE ids for steps matched by name under another id, so a
+    finding about the same step keeps its identity."""
+    rename = rename or {}
     left: dict[str, list[Finding]] = {}
     for f in after:
-        left.setdefault(f.key, []).append(f)
+        left.setdefault(_key_in_before_ids(f.key, rename), []).append(f)
     out: list[FindingDelta] = []
     for f in before:
         cands = left.get(f.key)
@@ -346,7 +364,7 @@ def match_findings(before: list[Finding], after: list[Finding]) -> list[FindingD
             out.append(FindingDelta("resolved", f.key, f.code, f.analyzer, f.severity, f.title, f.minutes_per_day,
                                     None, f, None))
     for g in after:
-        if g in left.get(g.key, []):
+        if any(g is x for x in left.get(_key_in_before_ids(g.key, rename), [])):
             out.append(FindingDelta("new", g.key, g.code, g.analyzer, g.severity, g.title, None, g.minutes_per_day,
                                     None, g))
     return out
@@ -675,7 +693,8 @@ def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: boo
         sim = _simulate_pair(before, after, st.step_match, days=days, orders_per_day=orders_per_day,
                              replications=replications, seed=seed, workers=workers, start=start, between=between)
     return Comparison(before=before, after=after, before_analysis=ab, after_analysis=aa, structure=st,
-                      workload=workload_delta(ab, aa), findings=match_findings(ab.findings, aa.findings),
+                      workload=workload_delta(ab, aa),
+                      findings=match_findings(ab.findings, aa.findings, {a: b for b, a in st.step_match.items() if a != b}),
                       simulation=sim, lang=lang)
 
 

@@ -95,6 +95,11 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(data, dict):
         raise InputError([Problem(f"{name}:1", "a scenario file must be a mapping with 'changes'",
                                   "シナリオファイルは changes を含むマッピングにしてください")])
+    if "steps" in data and "changes" not in data:
+        raise InputError([Problem(f"{name}:{_line(data, 'steps')}", "this is a flow (a model file with 'steps'), not a scenario "
+                                  "of changes: compare two flows as BEFORE AFTER",
+                                  "これはフロー（steps を持つモデルファイル）で、変更を書いたシナリオではありません。"
+                                  "二つのフローは BEFORE AFTER として比較してください")])
     for k in data:
         if k not in TOP_KEYS:
             problems.append(Problem(_where(name, data, k), f"unknown key {k!r} in the scenario; known keys: {', '.join(TOP_KEYS)}",

@@ -330,9 +330,10 @@ def dump_bpmn(flow: Flow, lang: str | None = None) -> str:
         w.append(f'      <bpmndi:BPMNShape id="{nid}_di" bpmnElement="{nid}"{marker}>')
         w.append(f"        {bounds(nd.x, nd.y, nd.w, nd.h)}")
         w.append("      </bpmndi:BPMNShape>")
+    shapes = list(nodes.values())
     for f in flows:
         w.append(f'      <bpmndi:BPMNEdge id="{f.id}_di" bpmnElement="{f.id}">')
-        pts = _route(nodes[f.source], nodes[f.target])
+        pts = _route(nodes[f.source], nodes[f.target], shapes)
         w.extend(f'        <di:waypoint x="{_n(px)}" y="{_n(py)}"/>' for px, py in pts)
         if f.name:
             (ax, ay), (bx, by) = pts[-2], pts[-1]
@@ -361,15 +362,23 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(type(obj).__name__)
 
 
-def _route(a: _Node, b: _Node) -> list[tuple[float, float]]:
-    """Orthogonal waypoints from a's right side to b's left side (loops go round below)."""
+def _route(a: _Node, b: _Node, shapes: list[_Node]) -> list[tuple[float, float]]:
+    """Orthogonal waypoints from a's right side to b's left side. A flow whose last stretch would
+    cross other shapes of its row goes below them; loops go round below both ends."""
     if b.x >= a.x + a.w:
         x1, y1, x2, y2 = a.x + a.w, a.cy, b.x, b.cy
         if b.kind == "endEvent" and b.y > a.y + a.h:  # an end below a gateway
             return [(a.cx, a.y + a.h), (b.cx, b.y)]
+        xm = x1 if y1 == y2 else x1 + min(25.0, (x2 - x1) / 2)  # turn right after the source: the gap there is free
+        blockers = [n for n in shapes if n is not a and n is not b and n.x < x2 and n.x + n.w > xm
+                    and n.y < y2 < n.y + n.h]
+        if blockers:
+            xm = xm if y1 != y2 else x1 + min(15.0, (x2 - x1) / 3)
+            below = max(n.y + n.h for n in blockers) + 10
+            xe = x2 - min(15.0, (x2 - xm) / 3)
+            return [(x1, y1), (xm, y1), (xm, below), (xe, below), (xe, y2), (x2, y2)]
         if y1 == y2:
             return [(x1, y1), (x2, y2)]
-        xm = x1 + min(25.0, (x2 - x1) / 2)  # turn right after the source: the gap there is free
         return [(x1, y1), (xm, y1), (xm, y2), (x2, y2)]
     if b.kind == "endEvent":
         return [(a.cx, a.y + a.h), (b.cx, b.y)]
@@ -854,10 +863,15 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         row.values["lane"] = g.lane_of.get(nid, "")
         if fm is not None:
             a = fm.attrs
-            row.values["lane"] = a.get("lane") or row.values["lane"]
+            row.values["lane"] = row.values["lane"] or a.get("lane", "")  # the diagram's lane wins (a task moved in a modeler)
             for key in ("mode", "duration", "batch", "stage", "touchpoint", "pain", "note"):
                 if a.get(key):
                     row.values[key] = a[key]
+            # the task's type wins over the extension when someone changed it in a modeler
+            if el.tag == "userTask" and a.get("mode") != "manual":
+                row.values["mode"] = "manual"
+            elif el.tag in _ACTIVITIES_AUTO and a.get("mode") != "auto":
+                row.values["mode"] = "auto"
             if a.get("emotion"):
                 row.values["emotion"] = int(float(a["emotion"]))
             if a.get("volume"):

@@ -469,7 +469,9 @@ def _journey_section(graph: FlowGraph, lang: str) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: SimulationResult | None, lang: str) -> str:
+def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: SimulationResult | None, lang: str,
+                extra: list[tuple[str, str, str]] | None = None) -> str:
+    """The one-page report; ``extra`` adds (id, title, HTML content) sections at the end (e.g. the log check)."""
     data = lane_graph(flow, graph, analysis, lang)
     counts = {sev: sum(f.severity == sev for f in analysis.findings) for sev in ("high", "medium", "low")}
     lanes = join([la.name for la in flow.lanes], lang)
@@ -492,6 +494,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
     journey = _journey_section(graph, lang)
     if journey:
         sections.append(("fm-journey-section", t(lang, "Customer journey", "カスタマージャーニー"), journey))
+    sections.extend(extra or [])
     body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(t(lang, "flowmap report", "flowmap レポート"))}</p></header>'
             '<main class="fm-report">'
             + "".join(f'<section id="{sid}" class="{"fm-break" if i > 1 else ""}"><h2>{escape(title)}</h2>{content}</section>'
