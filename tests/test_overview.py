@@ -4,6 +4,7 @@ label in type of at least 10.5 px, the legend above the canvas and the lane name
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ def test_steps_of_different_lanes_share_columns() -> None:
     for s in flow.steps:
         by_lane.setdefault(s.lane, []).append(xs[s.id])
     for lane_xs in by_lane.values():  # steps of one lane never share a column
-        assert all(b - a >= X_STEP for a, b in zip(lane_xs, lane_xs[1:], strict=False))
+        assert all(b - a >= X_STEP for a, b in itertools.pairwise(lane_xs))
     for e in flow.edges:  # the flow still reads left to right
         assert xs[e.target] > xs[e.source]
 
