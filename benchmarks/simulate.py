@@ -1,32 +1,40 @@
-"""Simulation speed: one 6-step queueing model run by flowmap and by a plain
-hand-written SimPy script of the same model, in the same process.
+"""Simulation speed and memory, measured as whole processes (start-up included):
+``flowmap simulate MODEL.yaml`` against ``python plain_simpy.py`` (the same
+six-step queueing model written directly against SimPy) at 10,000 and 100,000
+cases, plus ``flowmap --version``.
 
-    python benchmarks/simulate.py
+    python benchmarks/simulate.py [--repeat N]
 
-Prints both times and their ratio for 10,000 and 100,000 cases.
-Goal: flowmap <= 1.3x plain SimPy; 100,000 cases in < 30 s on one core.
+Prints wall time (best of N), CPU time (user + system of the child) and peak
+memory (the child's maximum resident set) for both, and their ratios.  This
+process imports nothing heavy itself (a forked child's peak memory counts its
+parent's pages); the model files are written by a child too.
+Goals: flowmap <= 1.3x plain SimPy; memory flat in the number of cases;
+``flowmap --version`` < 0.3 s.  On a shared machine wall time swings with the
+load: the CPU-time ratio is the steadier figure.
 """
 
 from __future__ import annotations
 
-import random
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Generator
-from typing import Any
+from pathlib import Path
 
-import simpy
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-import flowmap
-from flowmap.model import Duration, Edge, Flow, Lane, Owner, Settings, Step, WorkHours
-
-STAFF = [2, 1, 3, 1, 2, 2]
-MEAN = [6.0, 3.0, 10.0, 2.5, 5.0, 7.0]  # minutes; the busiest stage runs at ~80 %
-PER_DAY = 400.0
+from plain_simpy import MEAN, PER_DAY, STAFF  # noqa: E402
 
 
-def model(days: float) -> Flow:
+def model(days: float) -> object:
+    from flowmap.model import Duration, Edge, Flow, Lane, Owner, Settings, Step, WorkHours
+
     return Flow(
-        settings=Settings(orders_per_day=PER_DAY, days=days),
+        settings=Settings(orders_per_day=PER_DAY, days=max(1, round(days)), replications=1),
         lanes=[Lane(name="ops")],
         owners=[Owner(name=f"team{i}", lane="ops", headcount=c, hours=WorkHours(start=0, end=1440), days=list(range(7)))
                 for i, c in enumerate(STAFF)],
@@ -36,60 +44,48 @@ def model(days: float) -> Flow:
     )
 
 
-def plain_simpy(days: float, seed: int) -> tuple[int, float]:
-    """The same model written directly against SimPy, with the same statistics."""
-    rng = random.Random(seed)
-    env = simpy.Environment()
-    res = [simpy.Resource(env, capacity=c) for c in STAFF]
-    waits = [0.0] * len(STAFF)
-    counts = [0] * len(STAFF)
-    lead: list[float] = []
-    horizon = days * 1440
-
-    def case() -> Generator[Any, Any, None]:
-        t0 = env.now
-        for i, r in enumerate(res):
-            arrive = env.now
-            req = r.request()
-            yield req
-            waits[i] += env.now - arrive
-            counts[i] += 1
-            yield env.timeout(rng.expovariate(1 / MEAN[i]))
-            r.release(req)
-        lead.append(env.now - t0)
-
-    def source() -> Generator[Any, Any, None]:
-        rate = PER_DAY / 1440
-        while True:
-            yield env.timeout(rng.expovariate(rate))
-            if env.now >= horizon:
-                return
-            env.process(case())
-
-    env.process(source())
-    env.run(until=horizon)
-    return len(lead), sum(lead) / len(lead)
+def run(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MB of one child process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def best(fn: Any, repeat: int) -> tuple[float, Any]:
-    """The fastest of ``repeat`` runs (the least disturbed by the machine), and its result."""
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        runs.append((time.perf_counter() - t0, out))
-    return min(runs, key=lambda r: r[0])
+def best(cmd: list[str], repeat: int) -> tuple[float, float, float]:
+    runs = [run(cmd) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
 
 
 def main() -> None:
-    for cases, repeat in ((10_000, 5), (100_000, 2)):
-        days = cases / PER_DAY
-        flow = model(days)
-        t_plain, (_, lead_plain) = best(lambda d=days: plain_simpy(d, 1), repeat)
-        t_ours, result = best(lambda f=flow: flowmap.simulate(f, replications=1, seed=1), repeat)
-        print(f"{cases:>7,} cases: plain SimPy {t_plain:6.2f} s (mean lead {lead_plain:6.1f} min), "
-              f"flowmap {t_ours:6.2f} s (mean lead {result.lead_time.mean:6.1f} min), ratio {t_ours / t_plain:.2f}x")
-    print("goal: ratio <= 1.3x; 100,000 cases < 30 s")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--write", nargs=2, metavar=("DAYS", "PATH"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.write:
+        import flowmap
+
+        flowmap.save(model(float(args.write[0])), args.write[1])  # type: ignore[arg-type]
+        return
+    exe = str(Path(sys.executable).with_name("flowmap"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for cases in (10_000, 100_000):
+            days = cases / PER_DAY
+            yaml_path = Path(tmp) / f"m{cases}.yaml"
+            subprocess.run([sys.executable, __file__, "--write", f"{days:g}", str(yaml_path)], check=True)
+            out = Path(tmp) / "out.json"
+            plain = best([sys.executable, str(HERE / "plain_simpy.py"), f"{days:g}"], args.repeat)
+            ours = best([exe, "simulate", str(yaml_path), "--format", "json", "-o", str(out)], args.repeat)
+            print(f"{cases:>7,} cases: plain SimPy {plain[0]:5.2f} s wall, {plain[1]:5.2f} s CPU, {plain[2]:5.0f} MB | "
+                  f"flowmap {ours[0]:5.2f} s wall, {ours[1]:5.2f} s CPU, {ours[2]:5.0f} MB | "
+                  f"ratio {ours[0] / plain[0]:.2f}x wall, {ours[1] / plain[1]:.2f}x CPU")
+        version = best([exe, "--version"], args.repeat)
+        helptext = best([exe, "--help"], args.repeat)
+        print(f"flowmap --version {version[0]:.3f} s wall ({version[1]:.3f} s CPU), --help {helptext[0]:.3f} s wall")
+    print("goals: ratio <= 1.3x; memory flat from 10,000 to 100,000 cases; --version < 0.3 s")
 
 
 if __name__ == "__main__":

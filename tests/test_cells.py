@@ -120,3 +120,18 @@ def test_marks_emotions_lists_keys() -> None:
     assert norm_key("工程名（必須）") == "工程名"
     assert norm_key("ＩＤ ※自動") == "id"
     assert norm_key(" Lane ") == "lane"
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("約5分", 5), ("5分程度", 5), ("5分前後", 5), ("5分ほど", 5), ("5分以内", 5), ("1時間半", 90), ("2分半", 2.5),
+    ("約1時間半ほど", 90), ("30秒くらい", 0.5), ("about 5 min", 5), ("~5m", 5), ("半日", 720),
+])
+def test_duration_phrasings(text: str, minutes: float) -> None:
+    assert parse_duration(text).mean == pytest.approx(minutes)
+
+
+def test_duration_range_with_wave_dash_and_limits() -> None:
+    assert parse_duration("3～8分").params == (3.0, 8.0)
+    for bad in ("1" * 400, "9" * 30 + "分", float("inf"), float("nan"), 10**400, "5分" * 200):
+        with pytest.raises(ParseError):
+            parse_duration(bad)

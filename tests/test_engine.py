@@ -7,7 +7,9 @@ import datetime as dt
 import itertools
 import json
 import random
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
@@ -209,3 +211,36 @@ def test_capacity_of_a_five_minute_step_round_the_clock_is_288_orders_a_day(cli:
     r = cli("simulate", p, "--days", "2", "--replications", "1", "--format", "json", "--orders-per-day", "144")
     cap = json.loads(r.output)["capacity"][0]
     assert cap["max_orders_per_day"] == 288.0 and cap["utilization"] == 0.5
+
+
+def test_servers_are_first_come_first_served() -> None:
+    import simpy
+
+    from flowmap.simulation.engine import Servers
+
+    env = simpy.Environment()
+    desk = Servers(env, 2)
+    order: list[tuple[str, float]] = []
+
+    def job(name: str, arrive: float, work: float) -> Generator[simpy.Event, object, None]:
+        yield env.timeout(arrive)
+        turn = desk.acquire()
+        if turn is not None:
+            yield turn
+        order.append((name, env.now))
+        yield env.timeout(work)
+        desk.release()
+
+    for name, arrive, work in [("a", 0, 10), ("b", 1, 10), ("c", 2, 1), ("d", 3, 1)]:
+        env.process(job(name, arrive, work))
+    env.run()
+    assert order == [("a", 0), ("b", 1), ("c", 10), ("d", 11)]
+    assert desk.free == 2 and not desk.queue
+
+
+def test_import_flowmap_loads_no_heavy_library() -> None:
+    code = ("import sys, flowmap, flowmap.cli; "
+            "print(sorted(m for m in ('openpyxl', 'pydantic', 'networkx', 'simpy', 'yaml', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+    assert flowmap.Flow.__name__ == "Flow" and callable(flowmap.simulate)  # the names still resolve, on first use

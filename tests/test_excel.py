@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -9,6 +10,7 @@ from openpyxl import Workbook
 import flowmap
 from flowmap.errors import InputError
 from flowmap.io import excel as excel_mod
+from flowmap.io import load_flow
 from flowmap.model import END
 
 from .conftest import STEPS_JA, set_cached_values
@@ -218,3 +220,94 @@ def test_marks_and_excel_times(wb: Build) -> None:
     assert modes == {"S1": "manual", "S2": "auto", "S3": "batch", "S4": "manual"}
     assert flow.step_map()["S1"].duration.mean == pytest.approx(5)
     assert flow.step_map()["S2"].duration.mean == pytest.approx(0.5)
+
+
+# ------------------------------------------------------------------ reading as a new user writes
+
+
+def test_tool_categories_are_guessed_from_names_and_shown(wb: Build, cli: Callable[..., Any]) -> None:
+    rows = [["番号", "工程名", "レーン", "担当者", "ツール", "所要時間", "次工程"],
+            ["S1", "受注を転記", "受注", "佐藤", "Excel受注表", "5分", "S2"],
+            ["S2", "クレーム記録", "CS", "鈴木", "クレーム管理表、5W1Hシート", "5分", "S3"],
+            ["S3", "台帳に記入", "CS", "鈴木", "顧客台帳", "5分", "S4"],
+            ["S4", "返信", "CS", "鈴木", "メール", "5分", "終了"]]
+    path = wb({"工程": rows}, name="guess.xlsx")
+    flow = flowmap.load(path)
+    cats = {t.name: t.category for t in flow.tool_map().values()}
+    assert cats == {"Excel受注表": "record", "クレーム管理表": "record", "5W1Hシート": "record", "顧客台帳": "record",
+                    "メール": "communication"}
+    r = cli("validate", path, "--lang", "en")
+    assert r.exit_code == 0
+    assert "guess.xlsx:工程!E2: tool 'Excel受注表': category guessed from its name: record" in r.output
+    assert r.output.count("category guessed") == 5
+
+
+def test_step_names_with_list_separators_in_next(wb: Build) -> None:
+    rows = [["番号", "工程名", "レーン", "担当者", "所要時間", "次工程"],
+            ["S1", "受付", "受注", "佐藤", 5, "梱包・発送"],
+            ["S2", "梱包・発送", "物流", "田中", 5, "検品・確認:0.9, 終了:0.1"],
+            ["S3", "検品・確認", "物流", "田中", 5, "終了"]]
+    flow = flowmap.load(wb({"工程": rows}))
+    assert {(e.source, e.target, round(e.probability, 3)) for e in flow.edges} == {
+        ("S1", "S2", 1.0), ("S2", "S3", 0.9), ("S2", END, 0.1)}
+
+
+def test_blank_owner_and_duration_are_problems_unless_allowed(wb: Build, cli: Callable[..., Any]) -> None:
+    rows = [["番号", "工程名", "レーン", "担当者", "所要時間", "次工程"],
+            ["C1", "注文する", "お客様", "", 2, "O1"],
+            ["O1", "受注確認", "受注", "", 5, "O2"],
+            ["O2", "出荷", "物流", "田中", None, "O3"],
+            ["O3", "通知", "物流", "-", 1, "終了"]]  # '-': nobody in particular, on purpose
+    path = wb({"工程": rows}, name="blank.xlsx")
+    msgs = problems(path)
+    assert len(msgs) == 2
+    assert "blank.xlsx:工程!D3" in msgs[0] and "no owner" in msgs[0] and "--allow-missing" in msgs[0]
+    assert "blank.xlsx:工程!E4" in msgs[1] and "duration is blank" in msgs[1]
+    r = cli("validate", path, "--allow-missing", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "assumed the lane's team '受注' does it" in r.output and "assumed 0 minutes" in r.output
+    flow = load_flow(path, allow_missing=True)
+    assert flow.step_map()["O1"].owners == ["受注"] and flow.step_map()["O3"].owners == []
+
+
+def test_rows_that_only_hold_formatting_do_not_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.styles import PatternFill
+
+    w = Workbook()
+    ws = w.active
+    assert ws is not None
+    ws.title = "Steps"
+    for row in STEPS_EN:
+        ws.append(row)
+    ws.cell(row=1_048_576, column=3).fill = PatternFill("solid", fgColor="FFFF00")  # a whole column coloured
+    path = tmp_path / "coloured.xlsx"
+    w.save(path)
+    monkeypatch.setattr(excel_mod, "MAX_ROWS", 4)  # the header and three steps hold data
+    assert len(flowmap.load(path).steps) == 3
+    monkeypatch.setattr(excel_mod, "MAX_ROWS", 3)
+    assert "more than 3 rows" in problems(path)[0]
+
+
+def test_hidden_sheets_are_named(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    w = Workbook()
+    ws = w.active
+    assert ws is not None
+    ws.title = "Steps"
+    for row in STEPS_EN:
+        ws.append(row)
+    w.create_sheet("Old steps").sheet_state = "hidden"
+    w.create_sheet("Owners").sheet_state = "veryHidden"
+    w["Owners"].append(["name", "headcount"])
+    w["Owners"].append(["Ann", 2])
+    path = tmp_path / "hidden.xlsx"
+    w.save(path)
+    r = cli("validate", path, "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "hidden.xlsx:Old steps: the sheet 'Old steps' is hidden in Excel and was not read" in r.output
+    assert "hidden.xlsx:Owners: the sheet 'Owners' is hidden in Excel; it was read as the owners sheet" in r.output
+
+
+STEPS_EN = [["id", "name", "lane", "owner", "duration", "next"],
+            ["S1", "order", "customer", "", 2, "S2"],
+            ["S2", "check", "ops", "Ann", 5, "S3"],
+            ["S3", "ship", "ops", "Ann", 3, "END"]]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .errors import InputError, Problem
 from .model import END, Flow, parallel_structure, people_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["FlowGraph", "build_graph"]
 
@@ -31,61 +33,76 @@ class Handoff:
 
 
 class FlowGraph:
-    """A :class:`Flow` as a ``networkx.DiGraph`` with derived figures."""
+    """A :class:`Flow` as a directed graph (successor maps; :attr:`g` gives it as a
+    ``networkx.DiGraph``) with derived figures.  The figures are computed without
+    networkx, whose import alone costs every command a seventh of a second."""
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
-        g = nx.DiGraph()
-        for s in flow.steps:
-            g.add_node(s.id, lane=s.lane, name=s.name)
+        succ: dict[str, dict[str, float]] = {s.id: {} for s in flow.steps}
         self.end_probability: dict[str, float] = defaultdict(float)
         for e in flow.edges:
             if e.target == END:
                 self.end_probability[e.source] += e.probability
             else:
-                g.add_edge(e.source, e.target, probability=e.probability)
-        self.g = g
+                succ.setdefault(e.source, {})[e.target] = e.probability
+                succ.setdefault(e.target, {})
+        self.succ = succ  # step id -> {next step id: probability}
+        self._g: Any = None
         self._order = {s.id: i for i, s in enumerate(flow.steps)}
         self._handoffs: list[Handoff] | None = None
         self.parallel = parallel_structure(flow)
         self.entries = flow.entry_steps()
-        self.ends = [s.id for s in flow.steps if g.out_degree(s.id) == 0 or self.end_probability.get(s.id, 0) > 0]
+        self.ends = [s.id for s in flow.steps if not succ[s.id] or self.end_probability.get(s.id, 0) > 0]
         self.visits = self._expected_visits()
         too_many = limits.visit_problems(flow, self.visits)
         if too_many:
             raise InputError(too_many)
 
+    @property
+    def g(self) -> nx.DiGraph:
+        """The flow as a ``networkx.DiGraph`` (nodes carry lane and name, edges probability); built on first use."""
+        if self._g is None:
+            import networkx as nx
+
+            g = nx.DiGraph()
+            for s in self.flow.steps:
+                g.add_node(s.id, lane=s.lane, name=s.name)
+            for a, targets in self.succ.items():
+                for b, p in targets.items():
+                    g.add_edge(a, b, probability=p)
+            self._g = g
+        return self._g
+
     # ------------------------------------------------------------- visits
     def _share(self, source: str, target: str) -> float:
         """Visits of ``target`` per visit of ``source`` along that edge: its probability, and a join
         that waits for k branches runs once per k arrivals (each branch of a fork has probability 1)."""
-        return float(self.g.edges[source, target]["probability"]) / self.parallel.need.get(target, 1)
+        return float(self.succ[source][target]) / self.parallel.need.get(target, 1)
 
     def _expected_visits(self) -> dict[str, float]:
-        flow, g = self.flow, self.g
+        flow, succ = self.flow, self.succ
         volumes = flow.entry_volumes()
         total = sum(volumes.values()) or 1.0
         inflow: dict[str, float] = defaultdict(float)
         for sid, vol in volumes.items():
             inflow[sid] += vol / total
-        cond = nx.condensation(g)
-        members: dict[int, list[str]] = {c: sorted(cond.nodes[c]["members"]) for c in cond.nodes}
         visits: dict[str, float] = {}
-        for c in nx.topological_sort(cond):
-            nodes = members[c]
+        for members in _components(succ):
+            nodes = sorted(members)
             idx = {n: i for i, n in enumerate(nodes)}
             b = [inflow[n] for n in nodes]
-            if len(nodes) == 1 and not g.has_edge(nodes[0], nodes[0]):
+            if len(nodes) == 1 and nodes[0] not in succ[nodes[0]]:
                 v = b
             else:
-                closed = all(g.out_degree(n) > 0 and self.end_probability.get(n, 0) == 0
-                             and all(t in idx for t in g.successors(n)) for n in nodes)
+                closed = all(succ[n] and self.end_probability.get(n, 0) == 0
+                             and all(t in idx for t in succ[n]) for n in nodes)
                 if closed and any(x > 0 for x in b):
                     self._loop_error(nodes)
                 n = len(nodes)
                 a = [[1.0 if i == j else 0.0 for j in range(n)] for i in range(n)]
                 for src in nodes:
-                    for t in g.successors(src):
+                    for t in succ[src]:
                         if t in idx:
                             a[idx[t]][idx[src]] -= self._share(src, t)
                 solved = _solve(a, b)
@@ -94,7 +111,7 @@ class FlowGraph:
                 v = solved or b
             for n_, x in zip(nodes, v, strict=True):
                 visits[n_] = max(x, 0.0)
-                for t in g.successors(n_):
+                for t in succ[n_]:
                     if t not in idx:
                         inflow[t] += x * self._share(n_, t)
         return {s.id: visits.get(s.id, 0.0) for s in flow.steps}
@@ -140,15 +157,15 @@ class FlowGraph:
 
     def ranks(self) -> dict[str, int]:
         """A left-to-right column for each step: longest path over forward edges."""
-        g = self.g
+        succ = self.succ
         order: dict[str, int] = {}
         back: set[tuple[str, str]] = set()
         state: dict[str, int] = {}
-        roots = list(self.entries) + [n for n in g.nodes if n not in self.entries]
+        roots = list(self.entries) + [n for n in succ if n not in self.entries]
         for root in roots:
             if root in state:
                 continue
-            stack = [(root, iter(sorted(g.successors(root), key=self._pos)))]
+            stack = [(root, iter(sorted(succ[root], key=self._pos)))]
             state[root] = 1
             while stack:
                 node, it = stack[-1]
@@ -161,13 +178,21 @@ class FlowGraph:
                     back.add((node, nxt))
                 elif nxt not in state:
                     state[nxt] = 1
-                    stack.append((nxt, iter(sorted(g.successors(nxt), key=self._pos))))
-        dag = nx.DiGraph()
-        dag.add_nodes_from(g.nodes)
-        dag.add_edges_from((u, v) for u, v in g.edges if (u, v) not in back and u != v)
-        for n in nx.topological_sort(dag):
-            preds = [order[p] + 1 for p in dag.predecessors(n)]
-            order[n] = max(preds, default=0)
+                    stack.append((nxt, iter(sorted(succ[nxt], key=self._pos))))
+        forward = {u: [v for v in vs if (u, v) not in back and u != v] for u, vs in succ.items()}
+        indegree = dict.fromkeys(succ, 0)
+        for vs in forward.values():
+            for v in vs:
+                indegree[v] += 1
+        ready = [n for n, d in indegree.items() if d == 0]
+        order = dict.fromkeys(succ, 0)
+        while ready:  # Kahn's order: every predecessor is placed before its successors
+            n = ready.pop()
+            for v in forward[n]:
+                order[v] = max(order[v], order[n] + 1)
+                indegree[v] -= 1
+                if indegree[v] == 0:
+                    ready.append(v)
         return order
 
     def _pos(self, sid: str) -> int:
@@ -177,6 +202,52 @@ class FlowGraph:
         """Customer lanes first, then operator lanes, each in the flow's order."""
         lanes = self.flow.lanes
         return [la.name for la in lanes if la.kind == "customer"] + [la.name for la in lanes if la.kind != "customer"]
+
+
+def _components(succ: dict[str, dict[str, float]]) -> list[list[str]]:
+    """Strongly connected components, upstream first (Tarjan's algorithm, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in succ:
+        if root in index:
+            continue
+        work = [(root, iter(succ[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(succ[nxt])))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == node:
+                        break
+                out.append(comp)
+    out.reverse()  # Tarjan finds downstream components first
+    return out
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:

@@ -30,7 +30,7 @@ class LineList(list[Any]):
 
 MAX_DEPTH = 32
 """Deepest nesting of lists and mappings a model file may have."""
-MAX_ALIASES = 100
+MAX_ALIASES = 50
 """Most YAML alias uses (``*name``) a model file may have (alias bombs)."""
 MAX_INT_DIGITS = 30
 """Longest integer a model file may hold."""

@@ -9,9 +9,9 @@ Every problem names ``FILE:SHEET!CELL``.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,8 +33,10 @@ MAX_ROWS = 100_000
 """Rows holding data per sheet above which a workbook is refused (blank and formatted-only rows do not count)."""
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 """Uncompressed size above which a workbook is refused (zip bombs, data dumps)."""
-MAX_MERGED_RANGES = 50_000
+MAX_MERGED_RANGES = 20_000
 """Merged ranges per sheet above which a workbook is refused."""
+MAX_MERGE_CELLS = 2_000_000
+"""Cells of the rows holding data that merged ranges may fill, per sheet (merged-cell bombs)."""
 MAX_COLUMNS = 256
 """Columns read per row; cells further right are ignored."""
 HEADER_SCAN_ROWS = 20
@@ -93,7 +95,7 @@ def _looks_text(path: Path) -> bool:
     return b"\x00" not in chunk
 
 
-def _scan_xml(zf: zipfile.ZipFile, member: str) -> tuple[set[str], list[str]]:
+def _scan_xml(zf: zipfile.ZipFile, member: str, name: str, title: str) -> tuple[set[str], list[str]]:
     """(cells with a formula but no cached value, merged range refs), read in chunks."""
     uncached: set[str] = set()
     merges: list[str] = []
@@ -112,44 +114,58 @@ def _scan_xml(zf: zipfile.ZipFile, member: str) -> tuple[set[str], list[str]]:
             part, carry = buf[:cut], buf[cut:]
             uncached.update(m.decode() for m in _UNCACHED.findall(part))
             merges.extend(m.decode() for m in _MERGE.findall(part))
+            if len(merges) > MAX_MERGED_RANGES:
+                raise _fail(f"{name}:{title}", f"the sheet has more than {MAX_MERGED_RANGES:,} merged ranges",
+                            f"シートの結合セルが {MAX_MERGED_RANGES:,} 個を超えています")
             if not chunk:
                 return uncached, merges
 
 
 class _Merges:
-    """Merged ranges of a sheet: a blank cell inside a range takes the range's first cell's value."""
+    """Merged ranges of a sheet: a blank cell inside a range takes the value of the range's first cell.
+
+    Rows are filled as they stream by (a sweep over the ranges sorted by first row), so memory
+    follows the number of ranges, not their area; the cells a sheet's ranges may fill are bounded.
+    """
 
     def __init__(self, refs: list[str], where: str) -> None:
-        if len(refs) > MAX_MERGED_RANGES:
-            raise _fail(where, f"the sheet has {len(refs)} merged ranges, above the limit of {MAX_MERGED_RANGES}",
-                        f"シートの結合セルが {len(refs)} 個あり、上限 {MAX_MERGED_RANGES} を超えています")
-        self.by_col: dict[int, list[tuple[int, int, int]]] = {}  # col → sorted (min_row, max_row, anchor col)
-        self.anchor_rows: dict[int, set[int]] = {}
+        self.where = where
+        spans = []
         for ref in refs:
             min_col, min_row, max_col, max_row = (int(b or 0) for b in range_boundaries(ref))
-            self.anchor_rows.setdefault(min_row, set()).add(min_col)
-            for c in range(min_col, min(max_col, MAX_COLUMNS) + 1):
-                self.by_col.setdefault(c, []).append((min_row, max_row, min_col))
-        for spans in self.by_col.values():
-            spans.sort()
-        self.starts = {c: [s[0] for s in spans] for c, spans in self.by_col.items()}
+            if min_col <= MAX_COLUMNS:
+                spans.append((min_row, max_row, min_col, min(max_col, MAX_COLUMNS)))
+        spans.sort()
+        self.spans = spans
+        self.anchor_rows = {s[0] for s in spans}
+        self.next = 0
+        self.active: list[tuple[int, int, int, int]] = []
         self.anchors: dict[tuple[int, int], Any] = {}
+        self.work = 0
 
     def fill(self, r: int, row: list[Any]) -> None:
-        for c in self.anchor_rows.get(r, ()):
-            self.anchors[(r, c)] = row[c - 1] if c - 1 < len(row) else None
-        if not self.by_col:
+        while self.next < len(self.spans) and self.spans[self.next][0] <= r:
+            self.active.append(self.spans[self.next])
+            self.next += 1
+        if not self.active:
             return
-        for c, spans in self.by_col.items():
-            if c - 1 < len(row) and row[c - 1] is not None:
+        self.active = [sp for sp in self.active if sp[1] >= r]
+        for min_row, _, min_col, _max in self.active:
+            if min_row == r:
+                self.anchors[(r, min_col)] = row[min_col - 1] if min_col - 1 < len(row) else None
+        for min_row, _, min_col, max_col in self.active:
+            value = self.anchors.get((min_row, min_col))
+            self.work += max_col - min_col + 1
+            if self.work > MAX_MERGE_CELLS:
+                raise _fail(self.where, f"merged ranges cover more than {MAX_MERGE_CELLS:,} cells of the rows that "
+                                        "hold data; unmerge the cells the flow does not need",
+                            f"結合セルがデータのある行の {MAX_MERGE_CELLS:,} セル以上を覆っています。不要な結合を解除してください")
+            if value is None:
                 continue
-            i = bisect.bisect_right(self.starts[c], r) - 1
-            if i < 0 or spans[i][1] < r:
-                continue
-            value = self.anchors.get((spans[i][0], spans[i][2]))
-            if value is not None:
-                row.extend([None] * (c - len(row)))
-                row[c - 1] = value
+            for c in range(min_col, max_col + 1):
+                if (c, min_row) != (min_col, r) and (c - 1 >= len(row) or row[c - 1] is None):
+                    row.extend([None] * (c - len(row)))
+                    row[c - 1] = value
 
 
 def _blank(values: Any) -> bool:
@@ -164,9 +180,11 @@ class _Sheet:
         self.file = file
         self.hidden = getattr(ws, "sheet_state", "visible") != "visible"
         path = getattr(ws, "_worksheet_path", None) or ""
-        self.uncached, merges = _scan_xml(zf, path) if path else (set(), [])
+        self.uncached, merges = _scan_xml(zf, path, file, self.title) if path else (set(), [])
         self.merges = _Merges(merges, f"{file}:{self.title}")
-        self.rows: list[tuple[int, list[Any]]] = list(self._read(ws))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns on stderr about cells it cannot convert; we report them
+            self.rows: list[tuple[int, list[Any]]] = list(self._read(ws))
 
     def _read(self, ws: Any) -> Iterator[tuple[int, list[Any]]]:
         ws.reset_dimensions()  # the declared size may reach row 1,048,576: read what is there
@@ -175,9 +193,7 @@ class _Sheet:
         try:
             for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 if not values or _blank(values[:MAX_COLUMNS]):
-                    if r in self.merges.anchor_rows:
-                        self.merges.fill(r, list(values[:MAX_COLUMNS]))
-                    continue
+                    continue  # a blank row: nothing of its own, whatever merged ranges cover it
                 data_rows += 1
                 if data_rows > MAX_ROWS:
                     raise _fail(f"{self.file}:{self.title}", f"the sheet holds data in more than {MAX_ROWS} rows",

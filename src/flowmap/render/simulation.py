@@ -6,14 +6,9 @@ import csv
 import io
 import json
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from .._lang import t
 from ..capacity import capacity_line
-from ..simulation import SimulationResult
+from ..simulation.results import SimulationResult
 
 __all__ = ["duration_text", "events_csv", "overload_lines", "to_json", "to_text"]
 
@@ -45,6 +40,11 @@ def overload_lines(r: SimulationResult, lang: str) -> list[str]:
 
 
 def to_text(r: SimulationResult, lang: str, *, width: int = 110) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     buf = io.StringIO()
     con = Console(file=buf, width=width, color_system=None, highlight=False, emoji=False)
     s = r.settings
