@@ -19,7 +19,7 @@ echo "== as-is: one more admin staff member (事務スタッフ 2 -> 3)?"
 "$FLOWMAP" sweep "$HERE/models/ec_order_asis.yaml" $COMMON --vary headcount.事務スタッフ=2,3 --format text
 "$FLOWMAP" sweep "$HERE/models/ec_order_asis.yaml" $COMMON --vary headcount.事務スタッフ=2,3 --format html -o "$OUT/peak_asis.html"
 
-echo "== to-be (next-day batch, one customer system): two or three in the warehouse?"
+echo "== to-be (next-day batch, one customer system): three or four in the warehouse?"
 # shellcheck disable=SC2086
 "$FLOWMAP" sweep "$HERE/models/ec_order_tobe.yaml" $COMMON --vary headcount.物流チーム=3,4 --format text
 "$FLOWMAP" sweep "$HERE/models/ec_order_tobe.yaml" $COMMON --vary headcount.物流チーム=3,4 --format html -o "$OUT/peak_tobe.html"
