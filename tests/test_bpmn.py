@@ -324,3 +324,21 @@ def test_camunda_boundary_event_is_a_branch_of_its_task() -> None:
     flow = flowmap.load(path)
     assert [(e.source, e.target, e.probability) for e in flow.edges] == [("Task_1", "Task_2", 1.0)]
     assert any(":5 (BoundaryEvent_1): boundary event on Task_1" in n for n in _notes(path))
+
+
+def test_a_flow_to_something_that_is_not_read_is_noted(tmp_path: Path) -> None:
+    path = tmp_path / "odd.bpmn"
+    path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="urn:x">
+  <process id="p">
+    <startEvent id="s"/>
+    <task id="t" name="Only task"/>
+    <dataObjectReference id="doc"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+    <sequenceFlow id="f2" sourceRef="t" targetRef="doc"/>
+  </process>
+</definitions>
+""", encoding="utf-8")
+    flow = flowmap.load(path)
+    assert [s.name for s in flow.steps] == ["Only task"] and flow.edges == []
+    assert any(n.location == f"{path}:8 (f2)" and "'doc'" in n.en for n in flow.notes)

@@ -114,8 +114,13 @@ class Context:
     def system_of_record(self) -> str | None:
         return system_of_record(self.flow, self.load.step_per_day)
 
+    @cached_property
+    def _talk_tools(self) -> frozenset[str]:
+        return frozenset(name for name, tool in self.tools.items() if talks_to_person(tool))
+
     def talks(self, sid: str) -> bool:
-        return talks_to_person(self.steps[sid], self.tools)
+        """The step's work includes talking to someone live (see :func:`talks_to_person`)."""
+        return any(t in self._talk_tools for t in self.steps[sid].tools)
 
     def threshold(self, key: str) -> float:
         """A declared threshold's value: --config, else the flow's Settings, else the declared default."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ..graph import FlowGraph
-from ..model import Flow, Step, Tool
+from ..model import Flow, Tool
 
 __all__ = ["CaseReach", "customer_facing", "is_spreadsheet", "system_of_record", "talks_to_person"]
 
@@ -25,14 +25,11 @@ def is_spreadsheet(tool: Tool) -> bool:
     return any(w in name for w in _SHEET_WORDS)
 
 
-def talks_to_person(step: Step, tools: dict[str, Tool]) -> bool:
-    """The step's work includes talking to someone live (a phone call, a word at the desk):
-    a person's part that no integration takes over."""
-    for name in step.tools:
-        tool = tools.get(name)
-        if tool is not None and tool.category == "communication" and any(w in name.casefold() for w in _TALK_WORDS):
-            return True
-    return False
+def talks_to_person(tool: Tool) -> bool:
+    """A communication tool that is a live conversation with a person (a phone call, a word at
+    the desk): a step using it does a person's part that no integration takes over."""
+    name = tool.name.casefold()
+    return tool.category == "communication" and any(w in name for w in _TALK_WORDS)
 
 
 def customer_facing(flow: Flow) -> set[str]:
@@ -73,46 +70,97 @@ def system_of_record(flow: Flow, per_day: dict[str, float]) -> str | None:
 class CaseReach:
     """Can two steps happen in the same case?  Yes when one can follow the other
     (a path in the graph) or when they lie on different branches of a fork (an AND
-    split runs every branch).  Steps on exclusive branches of a choice cannot."""
+    split runs every branch).  Steps on exclusive branches of a choice cannot.
+
+    :meth:`groups` answers this for the writers of many items in one pass over the
+    graph: loops condensed, then reachability as bit sets over the writers, built in
+    reverse topological order and dropped as soon as no predecessor needs them
+    (linear in the graph for the usual flows; no per-pair graph search).
+    """
 
     def __init__(self, graph: FlowGraph) -> None:
         self.g = graph.g
-        self._desc: dict[str, frozenset[str]] = {}
-        self._forks = [(s.id, list(self.g.successors(s.id))) for s in graph.flow.steps if s.fork]
+        self.forks = {s.id for s in graph.flow.steps if s.fork}
+        self._forks_cache: set[object] | None = None
 
-    def after(self, sid: str) -> frozenset[str]:
-        """Steps reachable from ``sid`` (itself included)."""
-        d = self._desc.get(sid)
-        if d is None:
-            d = frozenset(nx.descendants(self.g, sid)) | {sid}
-            self._desc[sid] = d
-        return d
+    def groups(self, writers: dict[str, list[str]]) -> dict[str, list[list[str]]]:
+        """For each item, its writer steps split into groups that share a case
+        (connected by "same case"), in the given order; singletons included."""
+        index: dict[str, int] = {}
+        for sids in writers.values():
+            for sid in sids:
+                index.setdefault(sid, len(index))
+        dag, comp = self._dag()
+        own: dict[object, int] = {}  # component → bits of the writers inside it
+        for sid, i in index.items():
+            own[comp[sid]] = own.get(comp[sid], 0) | (1 << i)
+        masks = {item: _or([1 << index[s] for s in sids]) for item, sids in writers.items()}
+        items_of: dict[int, list[str]] = {}
+        for item, sids in writers.items():
+            for sid in set(sids):
+                items_of.setdefault(index[sid], []).append(item)
+        # per item, its writers met so far as disjoint groups (bit masks) of writers that share a case
+        parts: dict[str, list[int]] = {item: [] for item in writers}
 
-    def same_case(self, a: str, b: str) -> bool:
-        if b in self.after(a) or a in self.after(b):
-            return True
-        for _, branches in self._forks:
-            sides = [i for i, br in enumerate(branches) if a in self.after(br)]
-            if sides and any(b in self.after(br) for i, br in enumerate(branches) if i not in sides):
-                return True
-        return False
+        def join(item: str, bits: int, hits: int) -> None:
+            merged, keep = bits, []
+            for part in parts[item]:
+                if part & hits:
+                    merged |= part
+                else:
+                    keep.append(part)
+            keep.append(merged)
+            parts[item] = keep
 
-    def groups(self, steps: list[str]) -> list[list[str]]:
-        """``steps`` split into groups that share a case (connected by :meth:`same_case`),
-        keeping their order; singletons included."""
-        parent = {s: s for s in steps}
+        reach: dict[object, int] = {}
+        waiting = {c: dag.in_degree(c) for c in dag.nodes}
+        order = list(nx.topological_sort(dag))
+        for c in reversed(order):
+            succ = list(dag.successors(c))
+            r = own.get(c, 0)
+            for d in succ:
+                r |= reach[d]
+            reach[c] = r
+            mine = own.get(c, 0)
+            while mine:  # a writer shares a case with every writer of its items it can reach
+                low = mine & -mine
+                mine ^= low
+                for item in items_of[low.bit_length() - 1]:
+                    join(item, low, r & masks[item])
+            if c in self._fork_comps(comp) and len(succ) > 1:  # writers on different branches of a fork meet too
+                for item, m in masks.items():
+                    hit = [reach[d] & m for d in succ]
+                    if sum(1 for h in hit if h) > 1:
+                        join(item, 0, _or(hit))
+            for d in succ:
+                waiting[d] -= 1
+                if waiting[d] == 0:
+                    del reach[d]
+        out: dict[str, list[list[str]]] = {}
+        for item, sids in writers.items():
+            unique = list(dict.fromkeys(sids))
+            groups = [[s for s in unique if part >> index[s] & 1] for part in parts[item]]
+            rank = {s: i for i, s in enumerate(unique)}
+            out[item] = sorted((g for g in groups if g), key=lambda g: rank[g[0]])
+        return out
 
-        def root(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
+    def _dag(self) -> tuple[nx.DiGraph, dict[str, object]]:
+        """The graph with its loops condensed (each loop one node), and step → node."""
+        try:
+            list(nx.topological_sort(self.g))
+        except nx.NetworkXUnfeasible:
+            dag = nx.condensation(self.g)
+            return dag, dict(dag.graph["mapping"])
+        return self.g, {n: n for n in self.g.nodes}
 
-        for i, a in enumerate(steps):
-            for b in steps[i + 1:]:
-                if root(a) != root(b) and self.same_case(a, b):
-                    parent[root(b)] = root(a)
-        out: dict[str, list[str]] = {}
-        for s in steps:
-            out.setdefault(root(s), []).append(s)
-        return list(out.values())
+    def _fork_comps(self, comp: dict[str, object]) -> set[object]:
+        if self._forks_cache is None:
+            self._forks_cache = {comp[f] for f in self.forks if f in comp}
+        return self._forks_cache
+
+
+def _or(values: list[int]) -> int:
+    out = 0
+    for v in values:
+        out |= v
+    return out

@@ -103,11 +103,10 @@ def _writer_groups(ctx: Context) -> tuple[dict[tuple[str, ...], list[str]], set[
             written_any.add(item)
             if s.lane in customer or s.id in ctx.load.step_minutes:
                 writers[item].append(s.id)
+    several = {item: sorted(set(sids), key=order.__getitem__) for item, sids in writers.items() if len(set(sids)) >= 2}
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for item, sids in writers.items():
-        if len(sids) < 2:
-            continue
-        for case in ctx.reach.groups(sorted(set(sids), key=order.__getitem__)):
+    for item, cases in ctx.reach.groups(several).items():
+        for case in cases:
             if len(case) >= 2:
                 groups[tuple(case)].append(item)
     return groups, written_any

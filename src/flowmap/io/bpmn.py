@@ -57,7 +57,6 @@ _GATE = 50
 _COL = 260
 _ROW = 130
 _POOL_HEAD = 30
-_LANE_HEAD = 0
 _X0 = 120  # left edge of the first column's task (room for start events)
 _LANE_PAD = 25
 
@@ -603,6 +602,12 @@ def read_bpmn(path: str | Path, *, allow_missing: bool = False) -> Flow:
         _collect(pr, g, default_lane, note, problem)
     if not g.nodes:
         raise InputError([Problem(f"{name}:{root.line}", "the process has no tasks or events", "プロセスにタスクもイベントもありません")])
+    for src, outs_ in g.out.items():
+        for dst, flow_el in outs_:
+            if src not in g.nodes or dst not in g.nodes:
+                missing = src if src not in g.nodes else dst
+                note(flow_el, f"sequence flow refers to {missing!r}, which is not a task, event or gateway read here: left out",
+                     f"シーケンスフローの参照先「{missing}」は読み込んだタスク・イベント・ゲートウェイではないため読み飛ばします")
     return _to_flow(g, p, name, fm_flow, note, problem, allow_missing)
 
 
@@ -616,7 +621,7 @@ def _collect(container: _El, g: _Graph, default_lane: str, note: Any, problem: A
             g.out[src].append((dst, el))
             g.inc[dst].append(src)
             continue
-        if el.tag in _IGNORED or el.tag in ("laneSet",):
+        if el.tag in _IGNORED:
             continue
         if el.tag in _ACTIVITIES or el.tag in _CHOICE_GATES or el.tag in _PASS or el.tag in (
                 "startEvent", "endEvent", "parallelGateway"):

@@ -29,7 +29,22 @@ _STYLE: dict[Severity, str] = {"high": "bold red", "medium": "yellow", "low": "c
 
 
 def to_json(a: Analysis) -> str:
-    return json.dumps(a.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    """The analysis as JSON: one line per top-level key and per list entry (a finding, an owner),
+    so it reads and diffs well and is written by the C encoder in linear time."""
+    lines = ["{"]
+    data = a.to_dict()
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < len(data) - 1 else ""
+        head = f"  {json.dumps(key, ensure_ascii=False)}: "
+        if isinstance(value, list) and value:
+            lines.append(head + "[")
+            lines.extend(f"    {json.dumps(v, ensure_ascii=False)}" + ("," if j < len(value) - 1 else "")
+                         for j, v in enumerate(value))
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(head + json.dumps(value, ensure_ascii=False) + comma)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 def _workload_rows(a: Analysis) -> list[list[str]]:

@@ -37,9 +37,10 @@ if TYPE_CHECKING:
 
 __all__ = ["report_html", "view_html"]
 
-X_STEP = 230
-ROW_H = 78
-LANE_PAD = 26
+X_STEP = 230  # one column: a step and the gap to the next step of its lane
+ROW_H = 128
+LANE_PAD = 24
+COMPACT_BELOW = 0.75  # below this zoom a step shows its id and a shortened name (full name on hover)
 FONT_STACK = "'Noto Sans CJK JP','Noto Sans JP','Hiragino Sans','Hiragino Kaku Gothic ProN','Yu Gothic','Meiryo',sans-serif"
 MODE_STYLE = {
     "manual": {"background": "#dbe9f8", "border": "#2f6db5"},
@@ -47,6 +48,11 @@ MODE_STYLE = {
     "batch": {"background": "#fdebd0", "border": "#d35400"},
 }
 CUSTOMER_STYLE = {"background": "#fff7d6", "border": "#b8860b"}
+
+
+def _asset(name: str) -> str:
+    """A file of ``flowmap/render/assets`` (scripts and stylesheets of the pages)."""
+    return (resources.files("flowmap.render") / "assets" / name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -92,29 +98,55 @@ def _minutes(m: float, lang: str) -> str:
     return t(lang, f"{m:.1f} min", f"{m:.1f}分")
 
 
-def _edge_shape(same_lane: bool, r_from: int, r_to: int) -> dict[str, Any]:
-    """Edges that skip over steps of their lane, or go back, arc around them."""
-    if same_lane and r_to <= r_from:
-        return {"type": "curvedCCW", "roundness": 0.3 if r_from - r_to <= 1 else min(0.3, 0.05 * (r_from - r_to + 1))}
-    if same_lane and r_to - r_from > 1:
-        return {"type": "curvedCW", "roundness": min(0.3, 0.05 * (r_to - r_from))}
+def _edge_shape(same_lane: bool, x_from: float, x_to: float) -> dict[str, Any]:
+    """Edges that skip over steps of their lane, or go back, arc around them; long arcs stay flat
+    (a curve's height grows with its length), so they do not tower over the lanes."""
+    cols = abs(x_to - x_from) / X_STEP
+    if same_lane and x_to <= x_from:
+        return {"type": "curvedCCW", "roundness": min(0.3, 0.6 / (cols + 1))}
+    if same_lane and cols > 1.01:
+        return {"type": "curvedCW", "roundness": min(0.3, 0.5 / cols)}
+    if x_to <= x_from:  # back to an earlier column in another lane
+        return {"type": "curvedCCW", "roundness": min(0.3, 0.6 / (cols + 1))}
     return {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}
+
+
+def compact_columns(flow: Flow, graph: FlowGraph) -> dict[str, float]:
+    """The x position of each step: left to right in flow order, as compact as the order allows.
+
+    A step goes after its predecessors (back edges of loops aside) and after the previous step of
+    its own lane; a step in another lane than its predecessor moves on only half a column, so
+    steps of different lanes share the width instead of each taking a column of its own.
+    """
+    ranks = graph.ranks()
+    pos = {s.id: i for i, s in enumerate(flow.steps)}
+    order = sorted((s.id for s in flow.steps), key=lambda sid: (ranks.get(sid, 0), pos[sid]))
+    steps = flow.step_map()
+    preds: dict[str, list[str]] = {sid: [] for sid in order}
+    for e in flow.edges:
+        if e.target in preds and e.source in steps and ranks.get(e.source, 0) < ranks.get(e.target, 0):
+            preds[e.target].append(e.source)
+    half: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for sid in order:
+        lane = steps[sid].lane
+        x = last[lane] + 2 if lane in last else 0
+        for p in preds[sid]:
+            x = max(x, half[p] + (2 if steps[p].lane == lane else 1))
+        half[sid] = x
+        last[lane] = x
+    return {sid: h * X_STEP / 2 for sid, h in half.items()}
 
 
 def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> dict[str, Any]:
     """Nodes, edges, lane bands, tooltips and options for vis-network."""
-    ranks = graph.ranks()
+    xs = compact_columns(flow, graph)
     lanes = graph.lanes_top_down()
     customer = flow.customer_lanes()
     steps = flow.step_map()
-    # rows inside each lane: steps of the same lane and column stack up
-    slot: dict[str, int] = {}
-    used: dict[tuple[str, int], int] = {}
-    for s in flow.steps:
-        key = (s.lane, ranks.get(s.id, 0))
-        slot[s.id] = used.get(key, 0)
-        used[key] = slot[s.id] + 1
-    rows = {lane: max([n for (ln, _), n in used.items() if ln == lane], default=1) for lane in lanes}
+    # rows inside each lane: steps of the same lane never share a column, so one row each
+    slot = {s.id: 0 for s in flow.steps}
+    rows = dict.fromkeys(lanes, 1)
     bands: list[dict[str, Any]] = []
     y = 0
     lane_top: dict[str, int] = {}
@@ -149,7 +181,7 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
         prefix = "⚠ " if worst in ("high", "medium") else ""
         net.add_node(
             s.id, label=f"{prefix}{s.id}  {label}", shape="box",
-            x=ranks.get(s.id, 0) * X_STEP, y=lane_top[s.lane] + LANE_PAD // 2 + ROW_H // 2 + slot[s.id] * ROW_H,
+            x=xs[s.id], y=lane_top[s.lane] + LANE_PAD // 2 + ROW_H // 2 + slot[s.id] * ROW_H,
             color={"background": style["background"], "border": border,
                    "highlight": {"background": "#ffffff", "border": border},
                    "hover": {"background": "#ffffff", "border": border}},
@@ -157,6 +189,7 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
             shapeProperties={"borderDashes": [6, 3] if s.mode == "batch" else False, "borderRadius": 10 if s.mode == "auto" else 3},
             font={"face": FONT_STACK, "size": 16, "color": "#1b1b1b"},
             widthConstraint={"minimum": 150, "maximum": 190}, margin=8, physics=False, fixed=True,
+            fm_id=s.id, fm_name=s.name, fm_lane=lanes.index(s.lane),
         )
         rows_tip: list[list[str]] = [
             [t(lang, "lane", "レーン"), s.lane],
@@ -193,7 +226,7 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
             dashes=handoff,
             color={"color": "#c0392b" if handoff else ("#2e7d32" if parallel else "#7a869a"), "highlight": "#1f4e79"},
             font={"face": FONT_STACK, "size": 12, "align": "horizontal", "strokeWidth": 4, "background": "#ffffff"},
-            smooth=_edge_shape(steps[e.source].lane == steps[e.target].lane, ranks.get(e.source, 0), ranks.get(e.target, 0)),
+            smooth=_edge_shape(steps[e.source].lane == steps[e.target].lane, xs[e.source], xs[e.target]),
         )
     options = {
         "physics": {"enabled": False},
@@ -202,121 +235,16 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
         "edges": {"arrowStrikethrough": False},
         "layout": {"hierarchical": {"enabled": False}},
     }
-    max_x = max((ranks.get(s.id, 0) for s in flow.steps), default=0) * X_STEP
+    max_x = max(xs.values(), default=0.0)
     return {"nodes": net.nodes, "edges": net.edges, "options": options, "bands": bands, "tips": tips,
-            "extent": {"x0": -X_STEP * 0.9, "x1": max_x + X_STEP * 0.6, "y1": y}}
+            "extent": {"x0": -X_STEP * 0.5, "x1": max_x + X_STEP * 0.5, "y1": y},
+            "column": X_STEP, "compactBelow": COMPACT_BELOW, "rowH": ROW_H + LANE_PAD}
 
 
-_GRAPH_JS = r"""
-(function () {
-  const data = JSON.parse(document.getElementById('flowmap-graph-data').textContent);
-  const labels = JSON.parse(document.getElementById('flowmap-labels').textContent);
-  function tip(t) {
-    const d = document.createElement('div');
-    d.className = 'fm-tip';
-    const h = document.createElement('div'); h.className = 'fm-tip-title'; h.textContent = t.title; d.appendChild(h);
-    for (const row of t.rows) {
-      const r = document.createElement('div');
-      const k = document.createElement('span'); k.className = 'fm-k'; k.textContent = row[0];
-      r.appendChild(k); r.appendChild(document.createTextNode(row[1])); d.appendChild(r);
-    }
-    if (t.findings.length) {
-      const fh = document.createElement('div'); fh.className = 'fm-tip-f'; fh.textContent = labels.findings; d.appendChild(fh);
-      for (const f of t.findings) {
-        const r = document.createElement('div'); r.className = 'fm-sev-' + f.level;
-        r.textContent = '[' + f.severity + '] ' + f.kind + ': ' + f.title; d.appendChild(r);
-      }
-    }
-    return d;
-  }
-  for (const n of data.nodes) { n.title = tip(data.tips[n.id]); }
-  const container = document.getElementById('flowmap-graph');
-  const network = new vis.Network(container, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options);
-  const ext = data.extent;
-  network.on('beforeDrawing', function (ctx) {
-    for (const b of data.bands) {
-      ctx.fillStyle = b.customer ? '#fffbea' : (b.shade ? '#f3f6fa' : '#ffffff');
-      ctx.fillRect(ext.x0 - 10, b.y0, ext.x1 - ext.x0 + 20, b.y1 - b.y0);
-      ctx.strokeStyle = '#c9d3df'; ctx.lineWidth = 1;
-      ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y1); ctx.lineTo(ext.x1 + 10, b.y1); ctx.stroke();
-    }
-  });
-  // lane names stay at the left edge of the view whatever the pan and zoom
-  network.on('afterDrawing', function (ctx) {
-    const scale = network.getScale();
-    const left = network.DOMtoCanvas({x: 0, y: 0}).x;
-    const size = 14 / scale;
-    ctx.font = 'bold ' + size + 'px ' + labels.font;
-    ctx.textBaseline = 'middle';
-    for (const b of data.bands) {
-      const w = ctx.measureText(b.name).width + 14 / scale;
-      const mid = (b.y0 + b.y1) / 2;
-      ctx.fillStyle = b.customer ? 'rgba(255,244,200,.95)' : 'rgba(31,78,121,.92)';
-      ctx.fillRect(left, mid - size * 0.9, w, size * 1.8);
-      ctx.fillStyle = b.customer ? '#6b5200' : '#ffffff';
-      ctx.fillText(b.name, left + 7 / scale, mid);
-    }
-  });
-  function home() {
-    // readable scale, starting at the first steps; 'fit' shows the whole flow
-    network.fit({animation: false});
-    const fitScale = network.getScale();
-    const scale = Math.max(fitScale, 0.8);
-    if (scale > fitScale) {
-      const w = container.clientWidth / scale;
-      network.moveTo({position: {x: ext.x0 + w / 2 - 40 / scale, y: ext.y1 / 2}, scale: scale, animation: false});
-    }
-  }
-  network.once('afterDrawing', function () {
-    home();
-    document.body.setAttribute('data-graph-ready', '1');
-  });
-  document.getElementById('fm-fit').addEventListener('click', function () { network.fit({animation: true}); });
-  document.getElementById('fm-home').addEventListener('click', home);
-  window.flowmapNetwork = network;
-})();
-"""
 
-_CSS = """
-:root { --ink: #1b1b1b; --muted: #5a6470; --line: #d7dde5; --accent: #1f4e79; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: %(font)s; color: var(--ink); background: #fff; }
-header.fm-head { padding: 14px 22px 8px; border-bottom: 1px solid var(--line); }
-header.fm-head h1 { margin: 0 0 4px; font-size: 22px; color: var(--accent); }
-header.fm-head p { margin: 0; color: var(--muted); font-size: 14px; }
-.fm-graph-wrap { position: relative; }
-#flowmap-graph { width: 100%%; height: %(height)s; border-bottom: 1px solid var(--line); background: #fff; }
-.fm-legend { position: absolute; right: 12px; top: 10px; background: rgba(255,255,255,.94); border: 1px solid var(--line);
-  border-radius: 6px; padding: 8px 10px; font-size: 12px; line-height: 1.7; }
-.fm-legend span.sw { display: inline-block; width: 22px; height: 13px; vertical-align: -2px; margin-right: 6px; border-radius: 2px; }
-.fm-legend button { margin-top: 4px; font: inherit; }
-div.vis-tooltip { font-family: %(font)s; font-size: 13px; max-width: 420px; white-space: normal; padding: 8px 10px;
-  background: #fff; border: 1px solid #9fb3c8; box-shadow: 0 2px 8px rgba(0,0,0,.18); border-radius: 6px; color: var(--ink); }
-.fm-tip-title { font-weight: bold; margin-bottom: 4px; color: var(--accent); }
-.fm-k { display: inline-block; min-width: 92px; color: var(--muted); }
-.fm-tip-f { margin-top: 6px; font-weight: bold; }
-.fm-sev-high { color: #b03a2e; } .fm-sev-medium { color: #b9770e; } .fm-sev-low { color: #2471a3; }
-main.fm-report section { padding: 10px 22px 18px; border-bottom: 1px solid var(--line); }
-main.fm-report h2 { font-size: 18px; color: var(--accent); margin: 10px 0; }
-table.fm-table { border-collapse: collapse; width: 100%%; font-size: 13px; }
-table.fm-table th, table.fm-table td { border: 1px solid var(--line); padding: 5px 7px; vertical-align: top; text-align: left; }
-table.fm-table th { background: #eef3f8; }
-td.num { text-align: right; white-space: nowrap; }
-.sev { font-weight: bold; white-space: nowrap; } .sev-high { color: #b03a2e; } .sev-medium { color: #b9770e; } .sev-low { color: #2471a3; }
-.fm-kpis { display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0 12px; }
-.fm-kpi { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 150px; }
-.fm-kpi b { display: block; font-size: 20px; color: var(--accent); } .fm-kpi span { color: var(--muted); font-size: 12px; }
-.fm-note { color: var(--muted); font-size: 13px; }
-.fm-warn { color: #b03a2e; font-weight: bold; }
-svg.chart { max-width: 1000px; display: block; margin: 6px 0 14px; }
-@media print {
-  .fm-legend button, .fm-noprint { display: none; }
-  #flowmap-graph { height: 520px; }
-  main.fm-report section { page-break-inside: avoid; break-inside: avoid; }
-  main.fm-report section.fm-break { page-break-before: always; break-before: page; }
-  body { font-size: 11px; }
-}
-"""
+
+_CSS = _asset("flowmap.css")  # %(font)s and %(height)s are filled in by _page (and compare_html)
+
 
 
 def _legend(lang: str) -> str:
@@ -332,8 +260,8 @@ def _legend(lang: str) -> str:
     rows += (f'<div><span class="sw" style="border-top:3px dashed #c0392b;height:0"></span>'
              f'{escape(t(lang, "handoff between owners", "担当者間の引き継ぎ"))}</div>')
     rows += f'<div>{escape(t(lang, "thicker arrow = more cases", "矢印が太いほど件数が多い"))}</div>'
-    buttons = (f'<button id="fm-fit" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
-               f'<button id="fm-home" type="button">{escape(t(lang, "start", "先頭へ"))}</button>')
+    buttons = (f'<span class="fm-buttons"><button id="fm-fit" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
+               f'<button id="fm-home" type="button">{escape(t(lang, "start", "先頭へ"))}</button></span>')
     return f'<div class="fm-legend" aria-label="legend">{rows}{buttons}</div>'
 
 
@@ -344,7 +272,7 @@ def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height
         scripts = (f'<script type="application/json" id="flowmap-graph-data">{_json_for_script(graph)}</script>'
                    f'<script type="application/json" id="flowmap-labels">'
                    f'{_json_for_script({"findings": t(lang, "findings", "指摘"), "font": FONT_STACK})}</script>'
-                   f"<script>{js}</script><script>{_GRAPH_JS}</script>")
+                   f"<script>{js}</script><script>{_asset('graph.js')}</script>")
     head_css = (f"<style>{css}</style>" if graph is not None else "") + f"<style>{_CSS % {'font': FONT_STACK, 'height': height}}</style>"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -363,9 +291,16 @@ def _summary_line(flow: Flow, lang: str) -> str:
 def view_html(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> str:
     data = lane_graph(flow, graph, analysis, lang)
     body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(_summary_line(flow, lang))}</p></header>'
-            f'<div class="fm-graph-wrap"><div id="flowmap-graph" role="img" aria-label="{escape(t(lang, "lane graph", "業務フロー図"))}"></div>'
-            f"{_legend(lang)}</div>")
-    return _page(flow.name, lang, body, data, "calc(100vh - 74px)")
+            f"{_graph_block(lang)}")
+    return _page(flow.name, lang, body, data, "calc(100vh - 126px)")
+
+
+def _graph_block(lang: str) -> str:
+    """The legend bar, the lane-name gutter and the canvas of the lane graph."""
+    return (f'<div class="fm-graph-wrap">{_legend(lang)}<div class="fm-canvas-row">'
+            f'<div class="fm-lanes" id="fm-lanes" aria-hidden="true"></div>'
+            f'<div id="flowmap-graph" role="img" aria-label="{escape(t(lang, "lane graph", "業務フロー図"))}"></div>'
+            f"</div></div>")
 
 
 # ------------------------------------------------------------------ report
@@ -485,7 +420,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
     sections = [
         ("fm-summary", t(lang, "Summary", "概要"), summary + f'<p class="fm-note">{escape(_summary_line(flow, lang))}</p>'),
         ("fm-graph", t(lang, "Lane graph", "業務フロー図"),
-         f'<div class="fm-graph-wrap"><div id="flowmap-graph" role="img"></div>{_legend(lang)}</div>'),
+         _graph_block(lang)),
         ("fm-findings-section", t(lang, "Findings", "指摘事項"), _findings_table(analysis, lang)),
         ("fm-workload", t(lang, "Workload per owner", "担当者ごとの業務量"), _workload_chart(analysis, lang)),
     ]
