@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from ._cli_base import (
     pick,
 )
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .model import Flow
 
 
 @main.command()
@@ -45,7 +48,6 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
             fmt: str, out: str | None, lang: str | None) -> None:
     """As-is vs to-be: BEFORE AFTER, or FLOW --scenario CHANGE.yaml."""
     from .compare import compare as run
-    from .compare import load_pair, scenario_base_of
     from .render import compare as r
 
     if fmt in ("xlsx", "html") and not out:
@@ -82,3 +84,31 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
         color = out is None and sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if color else 110
         _write_or_echo(out, r.to_text(c, width=max(80, width), color=color), lang)
+
+
+def scenario_base_of(before: str | None, scenario: str | None) -> str | None:
+    """The flow file a scenario brings in as BEFORE when none is given: an input that ``-o`` must not name."""
+    if not scenario or before:
+        return None
+    from .scenario import load_scenario, scenario_base
+
+    return str(scenario_base(load_scenario(scenario)))
+
+
+def load_pair(before: str | None, after: str | None, scenario: str | None) -> tuple[Flow, Flow]:
+    """BEFORE and AFTER from the command line: two flow files, or a flow (or the scenario's base) and a scenario."""
+    from . import load
+    from .scenario import apply_scenario
+
+    if scenario and after:
+        raise UsageError.one("give AFTER or --scenario, not both", "AFTER と --scenario はどちらか一方にしてください", "--scenario")
+    if scenario:
+        from .scenario import load_scenario, scenario_base
+
+        sc = load_scenario(scenario)
+        base = load(before) if before else load(scenario_base(sc))
+        return base, apply_scenario(base, sc)
+    if not before or not after:
+        raise UsageError.one("compare needs BEFORE AFTER, or FLOW --scenario CHANGE.yaml",
+                             "比較には BEFORE AFTER か、FLOW --scenario 変更.yaml を指定してください", "compare")
+    return load(before), load(after)

@@ -718,31 +718,3 @@ def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: boo
                       workload=workload_delta(ab, aa),
                       findings=match_findings(ab.findings, aa.findings, {a: b for b, a in st.step_match.items() if a != b}),
                       simulation=sim, lang=lang)
-
-
-
-def scenario_base_of(before: str | None, scenario: str | None) -> str | None:
-    """The flow file a scenario brings in as BEFORE when none is given: an input that ``-o`` must not name."""
-    if not scenario or before:
-        return None
-    from .scenario import load_scenario, scenario_base
-
-    return str(scenario_base(load_scenario(scenario)))
-
-
-def load_pair(before: str | None, after: str | None, scenario: str | None) -> tuple[Flow, Flow]:
-    """BEFORE and AFTER from the command line: two flow files, or a flow (or the scenario's base) and a scenario."""
-    from . import load
-    from .errors import UsageError
-    from .scenario import apply_scenario, load_scenario, scenario_base
-
-    if scenario and after:
-        raise UsageError.one("give AFTER or --scenario, not both", "AFTER と --scenario はどちらか一方にしてください", "--scenario")
-    if scenario:
-        sc = load_scenario(scenario)
-        base = load(before) if before else load(scenario_base(sc))
-        return base, apply_scenario(base, sc)
-    if not before or not after:
-        raise UsageError.one("compare needs BEFORE AFTER, or FLOW --scenario CHANGE.yaml",
-                             "比較には BEFORE AFTER か、FLOW --scenario 変更.yaml を指定してください", "compare")
-    return load(before), load(after)

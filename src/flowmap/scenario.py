@@ -1,18 +1,9 @@
 """Scenario files: a change to a flow written as a small YAML file.
 
-::
-
-    name: 翌日バッチ導入
-    base: ec_order_asis.yaml        # optional; relative to this file
-    changes:
-      steps:                        # partial step records, matched by id, merged over the base
-        - {id: O3, mode: batch, batch: "daily 02:00", owner: 受注管理システム}
-      owners:                       # matched by name; a new name adds an owner
-        - {name: 事務スタッフ, headcount: 1}
-      tools: [...]                  # matched by name; a new name adds a tool
-      lanes: [...]                  # matched by name; a new name adds a lane
-      settings: {orders_per_day: 200}
-      remove: [O2]                  # predecessors reconnect to O2's successors, probabilities multiplied
+``name``, optional ``base`` (a flow file relative to the scenario) and ``changes``:
+``steps`` (by id), ``owners``, ``tools``, ``lanes`` (by name), ``settings`` and
+``remove`` (predecessors reconnect to the removed step's successors, probabilities
+multiplied).  The format with an example is in README ("Scenario files").
 
 Every field is a field of the model file format (README, "Model files").
 A field given in a change replaces the base's value (lists too); ``null``
@@ -106,10 +97,8 @@ def load_scenario(path: str | Path) -> Scenario:
                                     f"シナリオの「{k}」は不明なキーです。使えるキー: {', '.join(TOP_KEYS)}"))
     title = as_text(data.get("name")).strip() or p.stem
     if len(title) > MAX_CELL_CHARS:
-        problems.append(Problem(_where(name, data, "name"), f"the scenario's name is {len(title):,} characters long, more "
-                                f"than the {MAX_CELL_CHARS} it may have", f"シナリオの name が {len(title):,} 文字あり、"
-                                f"上限 {MAX_CELL_CHARS} 文字を超えています"))
-        title = title[:MAX_CELL_CHARS]
+        problems.append(Problem(_where(name, data, "name"), f"the name is {len(title):,} characters, above the limit of "
+                                f"{MAX_CELL_CHARS}", f"name が {len(title):,} 文字あり、上限 {MAX_CELL_CHARS} 文字を超えています"))
     base: Path | None = None
     base_where = ""
     if data.get("base") is not None:
@@ -178,19 +167,19 @@ def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Pr
     if remove is not None:
         ch.remove_where = _where(name, raw, "remove")
         items = remove if isinstance(remove, list) else [remove]
-        lines = getattr(remove, "lines", None)
+        lines, first = getattr(remove, "lines", None), dict[str, str]()
         for i, item in enumerate(items):
             where = f"{name}:{lines[i]}" if lines else ch.remove_where
             if isinstance(item, (dict, list)) or as_text(item).strip() == "":
                 problems.append(Problem(where, "'remove' must list step ids", "「remove」には工程IDを並べてください"))
                 continue
             rid = as_text(item).strip()
-            first = next((w for r, w in ch.remove if r == rid), None)
-            if first is not None:
-                problems.append(Problem(where, f"step {rid!r} is removed twice (first at {first})",
-                                        f"工程「{rid}」が二回削除されています（最初は {first}）"))
-                continue
-            ch.remove.append((rid, where))
+            if rid in first:
+                problems.append(Problem(where, f"step {rid!r} is removed twice (first at {first[rid]})",
+                                        f"工程「{rid}」が二回削除されています（最初は {first[rid]}）"))
+            else:
+                first[rid] = where
+                ch.remove.append((rid, where))
 
 
 def scenario_base(scenario: Scenario) -> Path:
@@ -200,17 +189,12 @@ def scenario_base(scenario: Scenario) -> Path:
                                   "or 'base:' in the scenario", "シナリオに基準のフロー（base）がありません。コマンドで FLOW を指定するか、"
                                   "シナリオに「base:」を書いてください")])
     base, where = scenario.base, scenario.base_where
-    if not base.exists():
-        raise InputError([Problem(where, f"base flow {str(base)!r} not found", f"基準のフロー「{base}」が見つかりません")])
-    if base.is_dir():
-        raise InputError([Problem(where, f"base {str(base)!r} is a folder, not a flow file",
-                                  f"基準「{base}」はフォルダーで、フローのファイルではありません")])
-    if not base.is_file():
-        raise InputError([Problem(where, f"base {str(base)!r} is not a regular file (a pipe, device or socket)",
-                                  f"基準「{base}」は通常のファイルではありません（パイプ・デバイス・ソケット）")])
-    if scenario.path.exists() and base.samefile(scenario.path):
-        raise InputError([Problem(where, "the scenario names itself as its base: 'base' must be the flow it changes",
-                                  "シナリオが自身を基準（base）にしています。base には変更するフローを書いてください")])
+    bad = (("not found", "が見つかりません") if not base.exists() else ("is a folder", "はフォルダーです") if base.is_dir()
+           else ("is not a regular file (a pipe, device or socket)", "は通常のファイルではありません") if not base.is_file()
+           else ("is this scenario itself: name the flow it changes", "はこのシナリオ自身です。変更するフローを書いてください")
+           if scenario.path.exists() and base.samefile(scenario.path) else None)
+    if bad:
+        raise InputError([Problem(where, f"base flow {str(base)!r} {bad[0]}", f"基準のフロー「{base}」{bad[1]}")])
     return base
 
 
