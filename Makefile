@@ -49,6 +49,8 @@ bench: install-test
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/analyze.py
 	$(BIN)/python benchmarks/simulate.py
+	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/scale.py
 	cd benchmarks && ../$(BIN)/python view.py
 
 clean:

@@ -342,3 +342,34 @@ def test_a_flow_to_something_that_is_not_read_is_noted(tmp_path: Path) -> None:
     flow = flowmap.load(path)
     assert [s.name for s in flow.steps] == ["Only task"] and flow.edges == []
     assert any(n.location == f"{path}:8 (f2)" and "'doc'" in n.en for n in flow.notes)
+
+
+def test_pm4py_writes_what_flowmap_reads_and_reads_what_flowmap_writes(tmp_path: Path) -> None:
+    """Live interchange with PM4Py (the mining extra, installed by make install-test)."""
+    pm4py = pytest.importorskip("pm4py")
+    from pm4py.objects.bpmn.obj import BPMN
+    from pm4py.objects.process_tree.utils.generic import parse
+
+    from flowmap.graph import build_graph
+
+    tree = parse("->( 'receive order', +( 'pack', 'check payment' ), X( 'ship', 'cancel' ) )")
+    written = tmp_path / "pm4py.bpmn"
+    pm4py.write_bpmn(pm4py.convert_to_bpmn(tree), str(written), auto_layout=False)  # no graphviz needed
+    flow = flowmap.load(written)
+    by_name = {s.name: s for s in flow.steps}
+    assert {"receive order", "pack", "check payment", "ship", "cancel"} <= set(by_name)
+    g = build_graph(flow)
+    forks = [f for f in g.parallel.join_of if g.parallel.join_of[f]]
+    assert len(forks) == 1
+    assert {e.target for e in flow.edges if e.source == forks[0]} == {by_name["pack"].id, by_name["check payment"].id}
+    assert g.visits[by_name["ship"].id] == pytest.approx(0.5)  # assumed equal shares, noted
+    assert any("assumed share 0.5" in n.en for n in flow.notes)
+
+    ours = tmp_path / "ours.bpmn"
+    src = flowmap.load(_parallel(tmp_path))
+    save_flow(src, ours)
+    model = pm4py.read_bpmn(str(ours))
+    nodes = model.get_nodes()
+    tasks = [n for n in nodes if isinstance(n, BPMN.Task)]
+    assert sorted(n.get_name() for n in tasks) == sorted(s.name for s in src.steps)
+    assert sum(isinstance(n, BPMN.ParallelGateway) for n in nodes) == 2

@@ -51,6 +51,13 @@ def _row(r: SweepResult, run: SweepRun, lang: str) -> list[object]:
             round(run.completed_share, 4), *(round(util.get(o, 0.0), 4) for o in _owners(r)), " ".join(marks)]
 
 
+def _display(r: SweepResult, run: SweepRun, lang: str) -> list[str]:
+    """A row for people: shares as percentages."""
+    n = len(r.parameters) + 5
+    cells = _row(r, run, lang)
+    return [f"{v:.0%}" if (i >= n and isinstance(v, float)) else str(v) for i, v in enumerate(cells)]
+
+
 def to_csv(r: SweepResult, lang: str = "en") -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -66,7 +73,15 @@ def _knee_lines(r: SweepResult, lang: str) -> list[str]:
         series = ", ".join(f"{a}={v}" for a, v in k.series.items()) or t(lang, "as given", "指定どおり")
         a = f"{k.analytic_orders_per_day:,.0f}" if k.analytic_orders_per_day is not None else "-"
         s = f"{k.simulated_orders_per_day:,.0f}" if k.simulated_orders_per_day is not None else t(lang, "none", "なし")
-        ok = t(lang, "agrees", "一致") if k.agrees else t(lang, "differs", "不一致")
+        if k.agrees:
+            ok = t(lang, "agrees", "一致")
+        elif k.simulated_orders_per_day is None:
+            ok = t(lang, "no run of the grid is saturated", "グリッド内では飽和なし")
+        elif k.analytic_orders_per_day is not None and k.simulated_orders_per_day < k.analytic_orders_per_day:
+            ok = t(lang, "earlier than the average load says: batches, working hours and handoffs build queues first",
+                   "平均負荷より早い: バッチ・勤務時間・引き継ぎで先に待ちが積み上がる")
+        else:
+            ok = t(lang, "later than the analytic capacity", "解析上の処理能力より遅い")
         out.append(t(lang, f"{series}: {k.owner or '-'} saturates at {a} orders/day (analytic); the simulation turns at {s} ({ok})",
                      f"{series}: {k.owner or '-'} が 1日 {a} 件で飽和（解析）; シミュレーションでは {s} 件から悪化（{ok}）"))
     return out
@@ -80,7 +95,7 @@ def to_text(r: SweepResult, lang: str) -> str:
                f"グリッド {len(r.runs)} 点 × 反復 {s.replications} 回・{s.start} から {s.days:g} 日間・乱数シード {s.seed}"
                "（全点で同じ乱数）"), ""]
     headers = _headers(r, lang)
-    rows = [[str(x) for x in _row(r, run, lang)] for run in r.runs]
+    rows = [_display(r, run, lang) for run in r.runs]
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(headers)]
     lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in rows:
@@ -224,11 +239,11 @@ def to_html(r: SweepResult, lang: str, title: str = "") -> str:
     rows = []
     for run in r.runs:
         cells = []
-        for h, v in zip(headers, _row(r, run, lang), strict=True):
-            style = ""
-            if isinstance(v, float) and h.startswith(("util.", "稼働率")) and v >= 0.95:
-                style = ' class="hot"'
-            cells.append(f"<td{style}>{escape(str(v))}</td>")
+        util = {o.owner: o.utilization for o in run.owners}
+        for h, text in zip(headers, _display(r, run, lang), strict=True):
+            owner = h.removeprefix("util. ").removeprefix("稼働率 ")
+            hot = (owner != h and util.get(owner, 0.0) >= 0.95) or (owner in run.saturated and owner != h)
+            cells.append(f'<td{" class=hot" if hot else ""}>{escape(text)}</td>')
         rows.append(f'<tr{" class=marked" if run.marked else ""}>' + "".join(cells) + "</tr>")
     table = ("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"
              + "".join(rows) + "</tbody></table>")

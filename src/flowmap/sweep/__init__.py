@@ -26,7 +26,7 @@ __all__ = ["MAX_RUNS", "Knee", "OwnerUse", "SweepResult", "SweepRun", "parse_var
 
 MAX_RUNS = 100_000
 SATURATED_UTILIZATION = 0.95  # simulated busy share of working time that counts as saturated
-PILE_UP_DROP = 0.05  # completed share this far below the grid's best (same days): cases pile up
+PILE_UP_DROP = 0.05  # completed share this far below its reference run: cases pile up
 Progress = Callable[[int, int, int, int], None]  # runs done, runs, points done, points
 
 
@@ -185,14 +185,27 @@ def _summarize(data: _PointData, axes: list[Axis], settings: SimSettings) -> Swe
     return run
 
 
-def _mark_pile_ups(runs: list[SweepRun], points: list[_PointData]) -> None:
-    """A run piles up when its completed share falls clearly below the best run of the grid with the same horizon."""
-    best: dict[float, float] = {}
+def _mark_pile_ups(runs: list[SweepRun], points: list[_PointData], axes: list[Axis]) -> None:
+    """A run piles up when its completed share falls clearly below its reference: the lowest volume of the same
+    staffing option (the other axes and the horizon equal) when orders per day vary, else the grid's best run."""
+    k_opd = next((k for k, a in enumerate(axes) if a.kind == "orders_per_day"), None)
+
+    def series(p: _PointData) -> tuple[object, ...]:
+        if k_opd is None:
+            return (p.days,)
+        return (p.days, *p.point.choice[:k_opd], *p.point.choice[k_opd + 1:])
+
+    ref: dict[tuple[object, ...], tuple[float, float]] = {}  # series -> (volume, completed share) of its reference
     for r, p in zip(runs, points, strict=True):
-        key = float(p.days)
-        best[key] = max(best.get(key, 0.0), r.completed_share)
+        key = series(p)
+        cur = ref.get(key)
+        if k_opd is None:
+            if cur is None or r.completed_share > cur[1]:
+                ref[key] = (p.opd, r.completed_share)
+        elif cur is None or p.opd < cur[0]:
+            ref[key] = (p.opd, r.completed_share)
     for r, p in zip(runs, points, strict=True):
-        r.piling_up = r.completed_share < best[float(p.days)] - PILE_UP_DROP
+        r.piling_up = r.completed_share < ref[series(p)][1] - PILE_UP_DROP
 
 
 def _knees(axes: list[Axis], runs: list[SweepRun], points: list[_PointData], graphs: dict[int, FlowGraph]) -> list[Knee]:
@@ -272,7 +285,7 @@ def run_sweep(flow: Flow, axes: list[Axis], *, days: float | None = None, seed: 
     runs = [_summarize(p, axes, settings) for p in points if p.reps]
     complete = [p for p in points if p.reps]
     lost = [(points[u.point].point.labels(axes), u.rep) for u in sorted(lost_units, key=lambda u: (u.point, u.rep))]
-    _mark_pile_ups(runs, complete)
+    _mark_pile_ups(runs, complete, axes)
     knees = _knees(axes, runs, complete, graphs) if len(complete) == len(points) else []
     return SweepResult(parameters=names, runs=runs, capacity=owner_capacity(flow, base_graph), knees=knees,
                        settings=settings, lost=lost)
