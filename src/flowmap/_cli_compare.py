@@ -1,0 +1,77 @@
+"""The compare command: as-is against to-be (or a flow against a scenario)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ._cli_base import (
+    LANG_OPTION,
+    _output,
+    _write_or_echo,
+    _wrote,
+    boundary,
+    main,
+    pick,
+)
+from .errors import UsageError
+
+
+@main.command()
+@click.argument("before", required=False, type=click.Path(dir_okay=False))
+@click.argument("after", required=False, type=click.Path(dir_okay=False))
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="A scenario file (YAML) of changes to BEFORE (or to the scenario's own base) instead of AFTER.")
+@click.option("--days", type=float, default=None, help="Simulated days (default: BEFORE's settings).")
+@click.option("--orders-per-day", type=float, default=None, help="Arrivals per day for both (default: each flow's own).")
+@click.option("--replications", type=int, default=None, help="Paired replications (default: BEFORE's settings).")
+@click.option("--seed", type=int, default=None, help="Random seed of both runs (default: BEFORE's).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes to spread replications over.")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
+              help="Also compare the lead time between two steps (a segment), besides the flows' milestones.")
+@click.option("--no-sim", "no_sim", is_flag=True, help="Structure, findings and workload only; no simulation.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "xlsx", "html"]), default="text", show_default=True)
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file (required for xlsx and html).")
+@LANG_OPTION
+@boundary
+def compare(before: str | None, after: str | None, scenario: str | None, days: float | None, orders_per_day: float | None,
+            replications: int | None, seed: int | None, workers: int, start: Any, between: tuple[str, str] | None, no_sim: bool,
+            fmt: str, out: str | None, lang: str | None) -> None:
+    """As-is vs to-be: BEFORE AFTER, or FLOW --scenario CHANGE.yaml."""
+    from .compare import compare as run
+    from .compare import load_pair
+    from .render import compare as r
+
+    if fmt in ("xlsx", "html") and not out:
+        raise UsageError.one(f"--format {fmt} needs -o FILE.{fmt}", f"--format {fmt} には -o ファイル.{fmt} が必要です", "--format")
+    if out and fmt in ("xlsx", "html") and Path(out).suffix.lower() not in ((".xlsx",) if fmt == "xlsx" else (".html", ".htm")):
+        raise UsageError.one(f"--format {fmt} writes a .{fmt} file, not {Path(out).suffix or 'a file without suffix'}",
+                             f"--format {fmt} の出力は .{fmt} ファイルにしてください（{Path(out).suffix or '拡張子なし'}）", out)
+    _output(out, fmt, [before, after, scenario])
+    b, a = load_pair(before, after, scenario)
+    lang = pick(lang, b.language)
+    c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,
+            seed=seed, workers=workers, start=start.date() if start else None, between=between)
+    if fmt == "xlsx":
+        assert out is not None
+        r.write_xlsx(c, out)
+        _wrote(out, lang)
+    elif fmt == "html":
+        from .render import compare_html, html
+
+        assert out is not None
+        html.write(out, compare_html.compare_html(c))
+        _wrote(out, lang)
+    elif fmt == "json":
+        _write_or_echo(out, r.to_json(c), lang)
+    elif fmt == "markdown":
+        _write_or_echo(out, r.to_markdown(c), lang)
+    else:
+        color = out is None and sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if color else 110
+        _write_or_echo(out, r.to_text(c, width=max(80, width), color=color), lang)
