@@ -13,6 +13,12 @@ from ..model import Flow, Tool
 if TYPE_CHECKING:  # imported where used: simulate and capacity load this package without needing networkx
     import networkx as nx
 
+def _topological(dag: nx.DiGraph) -> list[object]:
+    import networkx as nx
+
+    return list(nx.topological_sort(dag))
+
+
 __all__ = ["CaseReach", "customer_facing", "is_spreadsheet", "system_of_record", "talks_to_person"]
 
 # Words in a tool's name that make it a spreadsheet or a hand-kept list rather than a system.
@@ -115,11 +121,9 @@ class CaseReach:
             keep.append(merged)
             parts[item] = keep
 
-        import networkx as nx
-
         reach: dict[object, int] = {}
         waiting = {c: dag.in_degree(c) for c in dag.nodes}
-        order = list(nx.topological_sort(dag))
+        order = _topological(dag)
         for c in reversed(order):
             succ = list(dag.successors(c))
             r = own.get(c, 0)
