@@ -5,10 +5,19 @@ one system of record a report recommends."""
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..graph import FlowGraph
 from ..model import Flow, Tool
+
+if TYPE_CHECKING:  # imported where used: simulate and capacity load this package without needing networkx
+    import networkx as nx
+
+def _topological(dag: nx.DiGraph) -> list[object]:
+    import networkx as nx
+
+    return list(nx.topological_sort(dag))
+
 
 __all__ = ["CaseReach", "customer_facing", "is_spreadsheet", "system_of_record", "talks_to_person"]
 
@@ -114,7 +123,7 @@ class CaseReach:
 
         reach: dict[object, int] = {}
         waiting = {c: dag.in_degree(c) for c in dag.nodes}
-        order = list(nx.topological_sort(dag))
+        order = _topological(dag)
         for c in reversed(order):
             succ = list(dag.successors(c))
             r = own.get(c, 0)
@@ -146,6 +155,8 @@ class CaseReach:
 
     def _dag(self) -> tuple[nx.DiGraph, dict[str, object]]:
         """The graph with its loops condensed (each loop one node), and step → node."""
+        import networkx as nx
+
         try:
             list(nx.topological_sort(self.g))
         except nx.NetworkXUnfeasible:

@@ -41,9 +41,31 @@ _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 class _Loader(yaml.CSafeLoader):
     """The C loader (fast) with line marks kept on every mapping and list for messages."""
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, name: str = "") -> None:
         super().__init__(stream)
+        self.name = name
         self.problems: list[tuple[int, str, str]] = []
+        self.depth = 0
+        self.aliases = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Refuse deep nesting and alias bombs while building, each node once (an alias is a
+        second use of a node already built)."""
+        if node in self.constructed_objects:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise InputError([Problem(f"{self.name}:{node.start_mark.line + 1}",
+                                          f"more than {MAX_ALIASES} YAML aliases (*name); write the values out",
+                                          f"YAML のエイリアス（*名前）が {MAX_ALIASES} 個を超えています。値を直接書いてください")])
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise InputError([Problem(f"{self.name}:{node.start_mark.line + 1}",
+                                          f"lists and mappings are nested deeper than {MAX_DEPTH} levels",
+                                          f"リストやマッピングの入れ子が {MAX_DEPTH} 段を超えています")])
+            return super().construct_object(node, deep)
+        finally:
+            self.depth -= 1
 
     def problem(self, node: yaml.Node, en: str, ja: str) -> None:
         self.problems.append((node.start_mark.line + 1, en, ja))
@@ -86,7 +108,7 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
 
 
 def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
-    value = str(loader.construct_scalar(node))
+    value = str(node.value)
     if _BAD_CHARS.search(value):
         loader.problem(node, "the text holds a control character or an invalid (surrogate) character",
                        "文字列に制御文字または不正な文字（サロゲート）が含まれています")
@@ -103,38 +125,12 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
-def _check_nodes(root: yaml.Node, name: str) -> None:
-    """Refuse deep nesting and alias bombs before anything is built (iterative, each node once)."""
-    seen: set[int] = set()
-    aliases = 0
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
-            aliases += 1  # the composer turns each alias into a second reference to the same node
-            if aliases > MAX_ALIASES:
-                raise InputError([Problem(f"{name}:{node.start_mark.line + 1}",
-                                          f"more than {MAX_ALIASES} YAML aliases (*name); write the values out",
-                                          f"YAML のエイリアス（*名前）が {MAX_ALIASES} 個を超えています。値を直接書いてください")])
-            continue
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise InputError([Problem(f"{name}:{node.start_mark.line + 1}",
-                                      f"lists and mappings are nested deeper than {MAX_DEPTH} levels",
-                                      f"リストやマッピングの入れ子が {MAX_DEPTH} 段を超えています")])
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend((n, depth + 1) for pair in node.value for n in pair)
-
-
 def _yaml(text: str, name: str) -> Any:
-    loader = _Loader(text)
+    loader = _Loader(text, name)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_nodes(node, name)
         data = loader.construct_document(node)
     finally:
         loader.dispose()

@@ -7,7 +7,8 @@ groups.  Per transition: counts and gaps.  Per case: its path, start and end.
 A case whose last event lies within the log's *quiet window* of the log's
 end (the 99th percentile of the gaps between events) may still be running
 when the log was cut: its transitions count, but not its end, and its lead
-time is left out.
+time is left out — unless it stopped at an activity that nothing ever
+follows (a case that ended there).
 """
 
 from __future__ import annotations
@@ -207,6 +208,13 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
     finished: array[int] = array("b", (1 if last < log_end - quiet or quiet == 0 else 0 for last in case_last))
     if not any(finished):  # a log too short to tell: take every case as finished
         finished = array("b", [1] * len(case_last))
+    # a case near the end of the log that stopped at an activity nothing ever follows has ended too
+    # (counting it keeps the log's lead times from losing the cases that ended late)
+    has_successor = {a for a, _b in transitions}
+    terminal = {a for a, f in zip(last_act, finished, strict=True) if f and a not in has_successor}
+    for i, a in enumerate(last_act):
+        if not finished[i] and a in terminal:
+            finished[i] = 1
     ends: Counter[int] = Counter(a for a, f in zip(last_act, finished, strict=True) if f)
     return LogProfile(log, acts, transitions, tgaps, ends, case_first, case_last, finished, paths, quiet,
                       (log_end - log_start) / MINUTES_PER_DAY, log_start, rclock, rweek, rdates, rs, re_)

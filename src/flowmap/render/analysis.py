@@ -185,7 +185,7 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
     for sev in SEVERITIES:
         label = severity_label(sev, lang)
         ws.conditional_formatting.add(f"A2:A{max(2, len(a.findings) + 1)}",
-                                      CellIsRule(operator="equal", formula=[f'"{label}"'], fill=PatternFill("solid", fgColor=_FILL[sev])))  # type: ignore[no-untyped-call]
+                                      CellIsRule(operator="equal", formula=[f'"{label}"'], fill=PatternFill("solid", fgColor=_FILL[sev])))  # type: ignore[no-untyped-call]  # openpyxl rule factories are untyped
     widths = [8, 14, 40, 70, 14, 20, 24, 20, 10, 60]
     _finish(ws, widths)
     for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
@@ -205,9 +205,9 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
             wl[f"{col}{r}"].number_format = "0%"
     wl.conditional_formatting.add(f"E2:E{max(2, n)}", ColorScaleRule(start_type="num", start_value=0, start_color="63BE7B",
                                                                      mid_type="num", mid_value=0.7, mid_color="FFEB84",
-                                                                     end_type="num", end_value=1, end_color="F8696B"))  # type: ignore[no-untyped-call]
+                                                                     end_type="num", end_value=1, end_color="F8696B"))  # type: ignore[no-untyped-call]  # openpyxl rule factories are untyped
     wl.conditional_formatting.add(f"G2:G{max(2, n)}", ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
-                                                                     end_type="num", end_value=1, end_color="5B9BD5"))  # type: ignore[no-untyped-call]
+                                                                     end_type="num", end_value=1, end_color="5B9BD5"))  # type: ignore[no-untyped-call]  # openpyxl rule factories are untyped
     _finish(wl, [18, 12, 10, 14, 10, 14, 14])
     save_workbook(wb, path)  # text cells never become formulas
 

@@ -393,7 +393,7 @@ def _journey_section(graph: FlowGraph, lang: str) -> str:
     curve = journey_curve(graph)  # the most likely path; other customer steps as side points with their share
     points = [(p.name, float(p.emotion) if p.emotion is not None else None) for p in curve.main]
     marks = {i for i, p in enumerate(curve.main) if p.pain}
-    side = [(p.anchor, float(p.emotion), f"{p.name} ({p.share:.0%})", p.pain) for p in curve.side if p.emotion is not None]
+    side = [(p.anchor, float(p.emotion), f"{p.share:.0%} {p.name}", p.pain) for p in curve.side if p.emotion is not None]
     chart = line_chart(points, marks=marks, bands=curve.bands, side=side, height=360, width=900)
     head = ["ステージ", "工程", "タッチポイント", "感情", "課題"] if lang == "ja" else ["stage", "step", "touchpoint", "emotion", "pain point"]
     rows = "".join(
