@@ -188,3 +188,11 @@ def test_shares_summing_below_100_are_scaled_with_a_note(tmp_path: Path, run: Ca
     path.write_text(_choice(' name="30%"/>', ' name="20%"/>'), encoding="utf-8")
     result = run("validate", path)
     assert result.exit_code == 0 and f"{path}:6 (g): the shares" in result.output and "50 %" in result.output, result.output
+
+
+def test_a_foreign_file_says_that_durations_and_owners_are_missing(run: Callable[..., Result]) -> None:
+    path = Path(__file__).parent / "bpmn" / "foreign" / "handmade_shares.bpmn"
+    result = run("validate", path)
+    assert result.exit_code == 0 and f"{path}:14 (order): 4 task(s) carry no duration or owner" in result.output, result.output
+    ja = run("validate", path, "--lang", "ja")
+    assert "タスク 4 件に所要時間・担当者がありません" in ja.output, ja.output

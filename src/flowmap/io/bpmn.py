@@ -967,6 +967,12 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
     for r in rows:
         for key in list(r.values):
             r.locs[key] = r.where
+    bare = [nid for nid in order if fm_steps.get(nid) is None and nid not in synthetic]
+    if bare:  # BPMN has no place for them: say so once, or a simulation reports 0 minutes without a word
+        note(el_of(bare[0]), f"{len(bare)} task(s) carry no duration or owner (BPMN has none without flowmap's extension): "
+                             "0 minutes and no owner assumed; convert to .xlsx or .yaml and fill them in before simulating",
+             f"タスク {len(bare)} 件に所要時間・担当者がありません（flowmap の拡張がない BPMN には書く場所がありません）: "
+             "0 分・担当者なしとして読みます。シミュレーションの前に .xlsx か .yaml に変換して記入してください")
 
     owners: list[Row] | None = None
     tools: list[Row] | None = None
@@ -1037,6 +1043,6 @@ def _assign(items: list[tuple[str, float | None, _El]], gate: _El, note: Any, pr
         share = 1.0 / len(items)
         return [(t, share) for t, _, _ in items]
     flows = ", ".join(f.attrs.get("id", "?") for _, p, f in items if p is None)
-    note(gate, f"assumed share {share:.3g} for each of the flows {flows} (no share given)",
-         f"フロー {flows} の割合が書かれていないため、それぞれ {share:.3g} と仮定します")
+    note(gate, f"assumed share {share * 100:.3g} % for each of the flows {flows} (no share given)",
+         f"フロー {flows} の割合が書かれていないため、それぞれ {share * 100:.3g} % と仮定します")
     return [(t, p if p is not None else share) for t, p, _ in items]
