@@ -204,3 +204,28 @@ def test_findings_match_by_key_and_follow_steps_matched_by_name() -> None:
     k4 = next(d for d in out if d.key == "automation:K4")
     assert (round(k4.minutes_before or 0, 1), k4.minutes_after) == (127.6, 80.0) and k4.to_dict()["after_key"] == "automation:K9"
     assert [d.status for d in match_findings(before, after)].count("resolved") == 3  # without the match: K4's are gone
+
+
+def test_orders_per_day_applies_to_the_workload_as_to_the_simulation() -> None:
+    """`--orders-per-day` is for both flows: the freed minutes and money scale with it like the simulated arrivals
+    (both bundled flows take 100 orders a day, so 250 gives 2.5 times the figures)."""
+    b, a = flowmap.load(MODELS / "ec_order_asis.yaml"), flowmap.load(MODELS / "ec_order_tobe.yaml")
+    own = compare(b, a, simulate=False)
+    more = compare(b, a, simulate=False, orders_per_day=250)
+    assert more.freed_minutes == pytest.approx(2.5 * own.freed_minutes, rel=1e-9)
+    assert more.cost_per_month_saved == pytest.approx(2.5 * own.cost_per_month_saved, rel=1e-9)
+    assert b.settings.orders_per_day == 100 and b.source == more.before.source  # the inputs are not changed
+
+
+def test_more_work_is_written_with_a_minus_sign_and_said_as_more(cli: Run, tmp_path: Path) -> None:
+    """受注チーム gets 20 more minutes a day in the to-be flow: a true minus in the tables, "増える" on the bar."""
+    args = (MODELS / "ec_order_asis.yaml", MODELS / "ec_order_tobe.yaml", "--no-sim")
+    text = cli("compare", *args).output
+    row = next(line for line in text.splitlines() if line.strip().startswith("受注チーム") and "19% → 32%" in line
+               and "分/日" not in line)
+    assert "−20" in row and " -20" not in row
+    assert "| −20 |" in cli("compare", *args, "--format", "markdown").output
+    out = tmp_path / "c.html"
+    cli("compare", *args, "--format", "html", "-o", out)
+    page = out.read_text(encoding="utf-8")
+    assert "20 分増える" in page and "-20 分空く" not in page

@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ._cli_base import (
     LANG_OPTION,
+    _check_run,
     _output,
     _write_or_echo,
     _wrote,
@@ -19,6 +20,9 @@ from ._cli_base import (
     pick,
 )
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .model import Flow
 
 
 @main.command()
@@ -44,7 +48,6 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
             fmt: str, out: str | None, lang: str | None) -> None:
     """As-is vs to-be: BEFORE AFTER, or FLOW --scenario CHANGE.yaml."""
     from .compare import compare as run
-    from .compare import load_pair
     from .render import compare as r
 
     if fmt in ("xlsx", "html") and not out:
@@ -52,7 +55,13 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
     if out and fmt in ("xlsx", "html") and Path(out).suffix.lower() not in ((".xlsx",) if fmt == "xlsx" else (".html", ".htm")):
         raise UsageError.one(f"--format {fmt} writes a .{fmt} file, not {Path(out).suffix or 'a file without suffix'}",
                              f"--format {fmt} の出力は .{fmt} ファイルにしてください（{Path(out).suffix or '拡張子なし'}）", out)
-    _output(out, fmt, [before, after, scenario])
+    _check_run(days=days, orders_per_day=orders_per_day, replications=replications, workers=workers,
+               start=start.date() if start else None)
+    if orders_per_day == 0:
+        raise UsageError.one("--orders-per-day 0 leaves nothing to compare: give at least some orders a day",
+                             "--orders-per-day 0 では比較する案件がありません。1日の受注件数を指定してください",
+                             "--orders-per-day")
+    _output(out, fmt, [before, after, scenario, scenario_base_of(before, scenario)])
     b, a = load_pair(before, after, scenario)
     lang = pick(lang, b.language)
     c = run(b, a, lang=lang, simulate=not no_sim, days=days, orders_per_day=orders_per_day, replications=replications,
@@ -75,3 +84,31 @@ def compare(before: str | None, after: str | None, scenario: str | None, days: f
         color = out is None and sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if color else 110
         _write_or_echo(out, r.to_text(c, width=max(80, width), color=color), lang)
+
+
+def scenario_base_of(before: str | None, scenario: str | None) -> str | None:
+    """The flow file a scenario brings in as BEFORE when none is given: an input that ``-o`` must not name."""
+    if not scenario or before:
+        return None
+    from .scenario import load_scenario, scenario_base
+
+    return str(scenario_base(load_scenario(scenario)))
+
+
+def load_pair(before: str | None, after: str | None, scenario: str | None) -> tuple[Flow, Flow]:
+    """BEFORE and AFTER from the command line: two flow files, or a flow (or the scenario's base) and a scenario."""
+    from . import load
+    from .scenario import apply_scenario
+
+    if scenario and after:
+        raise UsageError.one("give AFTER or --scenario, not both", "AFTER と --scenario はどちらか一方にしてください", "--scenario")
+    if scenario:
+        from .scenario import load_scenario, scenario_base
+
+        sc = load_scenario(scenario)
+        base = load(before) if before else load(scenario_base(sc))
+        return base, apply_scenario(base, sc)
+    if not before or not after:
+        raise UsageError.one("compare needs BEFORE AFTER, or FLOW --scenario CHANGE.yaml",
+                             "比較には BEFORE AFTER か、FLOW --scenario 変更.yaml を指定してください", "compare")
+    return load(before), load(after)

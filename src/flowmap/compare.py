@@ -32,6 +32,7 @@ from typing import Any
 
 from .analyze import Analysis, Finding, run_analysis
 from .analyze._base import Severity
+from .errors import ParameterError
 from .graph import FlowGraph, build_graph
 from .model import END, Flow, Step, days_text, people_of
 
@@ -587,8 +588,15 @@ def _simulate_pair(before: Flow, after: Flow, match: dict[str, str], *, days: fl
     replications = st.replications if replications is None else replications
     start = start or st.start or next_monday()
     kw: dict[str, Any] = {"days": days, "seed": seed, "replications": replications, "workers": workers, "start": start}
-    sb = simulate(before, orders_per_day=orders_per_day, between=between, **kw)
     after_between = (match.get(between[0], between[0]), match.get(between[1], between[1])) if between else None
+    if between and after_between:
+        ids_b, ids_a = {s.id for s in before.steps}, {s.id for s in after.steps}
+        gone = [x for x, y in zip(between, after_between, strict=True) if x in ids_b and y not in ids_a]
+        if gone:
+            raise ParameterError("between", f"step {gone[0]!r} is not in AFTER ({after.name}): a segment needs both of its "
+                                 "ends in both flows", f"工程「{gone[0]}」は変更後（{after.name}）にありません。"
+                                 "区間の両端は両方のフローに必要です")
+    sb = simulate(before, orders_per_day=orders_per_day, between=between, **kw)
     sa = simulate(after, orders_per_day=orders_per_day, between=after_between, **kw)
     diff, ci = paired_difference([r.lead_time.mean for r in sb.replications], [r.lead_time.mean for r in sa.replications])
     back = {a: b for b, a in match.items()}
@@ -679,11 +687,25 @@ class Comparison:
         }
 
 
+def at_volume(flow: Flow, orders_per_day: float) -> Flow:
+    """A copy of ``flow`` whose entry volumes add up to ``orders_per_day`` (in their proportions), as the
+    simulation scales them; locations and source are kept."""
+    volumes = flow.entry_volumes()
+    total = sum(volumes.values())
+    k = orders_per_day / total if total > 0 else 0.0
+    steps = [s.model_copy(update={"volume": s.volume * k}) if s.volume is not None and s.volume > 0 else s
+             for s in flow.steps]
+    return flow.model_copy(update={"steps": steps,
+                                   "settings": flow.settings.model_copy(update={"orders_per_day": orders_per_day})})
+
+
 def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: bool = True, days: float | None = None,
             orders_per_day: float | None = None, replications: int | None = None, seed: int | None = None,
             workers: int = 1, start: dt.date | None = None, between: tuple[str, str] | None = None) -> Comparison:
     """Compare two validated flows (see the module docstring)."""
     lang = lang or before.language
+    if orders_per_day is not None:  # the workload, handoffs and findings at the volume the simulation runs
+        before, after = at_volume(before, orders_per_day), at_volume(after, orders_per_day)
     gb, ga = build_graph(before), build_graph(after)
     ab = run_analysis(before, lang=lang, graph=gb)
     aa = run_analysis(after, lang=lang, graph=ga)
@@ -696,22 +718,3 @@ def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: boo
                       workload=workload_delta(ab, aa),
                       findings=match_findings(ab.findings, aa.findings, {a: b for b, a in st.step_match.items() if a != b}),
                       simulation=sim, lang=lang)
-
-
-
-def load_pair(before: str | None, after: str | None, scenario: str | None) -> tuple[Flow, Flow]:
-    """BEFORE and AFTER from the command line: two flow files, or a flow (or the scenario's base) and a scenario."""
-    from . import load
-    from .errors import UsageError
-    from .scenario import apply_scenario, load_scenario, scenario_base
-
-    if scenario and after:
-        raise UsageError.one("give AFTER or --scenario, not both", "AFTER と --scenario はどちらか一方にしてください", "--scenario")
-    if scenario:
-        sc = load_scenario(scenario)
-        base = load(before) if before else load(scenario_base(sc))
-        return base, apply_scenario(base, sc)
-    if not before or not after:
-        raise UsageError.one("compare needs BEFORE AFTER, or FLOW --scenario CHANGE.yaml",
-                             "比較には BEFORE AFTER か、FLOW --scenario 変更.yaml を指定してください", "compare")
-    return load(before), load(after)

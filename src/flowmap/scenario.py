@@ -1,18 +1,9 @@
 """Scenario files: a change to a flow written as a small YAML file.
 
-::
-
-    name: 翌日バッチ導入
-    base: ec_order_asis.yaml        # optional; relative to this file
-    changes:
-      steps:                        # partial step records, matched by id, merged over the base
-        - {id: O3, mode: batch, batch: "daily 02:00", owner: 受注管理システム}
-      owners:                       # matched by name; a new name adds an owner
-        - {name: 事務スタッフ, headcount: 1}
-      tools: [...]                  # matched by name; a new name adds a tool
-      lanes: [...]                  # matched by name; a new name adds a lane
-      settings: {orders_per_day: 200}
-      remove: [O2]                  # predecessors reconnect to O2's successors, probabilities multiplied
+``name``, optional ``base`` (a flow file relative to the scenario) and ``changes``:
+``steps`` (by id), ``owners``, ``tools``, ``lanes`` (by name), ``settings`` and
+``remove`` (predecessors reconnect to the removed step's successors, probabilities
+multiplied).  The format with an example is in README ("Scenario files").
 
 Every field is a field of the model file format (README, "Model files").
 A field given in a change replaces the base's value (lists too); ``null``
@@ -31,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cells import ParseError, as_text, norm_key, parse_next, parse_number
+from .cells import MAX_CELL_CHARS, ParseError, as_text, norm_key, parse_next, parse_number
 from .errors import InputError, Problem
 from .graph import build_graph
 from .io._build import Row, build_flow
@@ -105,6 +96,9 @@ def load_scenario(path: str | Path) -> Scenario:
             problems.append(Problem(_where(name, data, k), f"unknown key {k!r} in the scenario; known keys: {', '.join(TOP_KEYS)}",
                                     f"シナリオの「{k}」は不明なキーです。使えるキー: {', '.join(TOP_KEYS)}"))
     title = as_text(data.get("name")).strip() or p.stem
+    if len(title) > MAX_CELL_CHARS:
+        problems.append(Problem(_where(name, data, "name"), f"the name is {len(title):,} characters, above the limit of "
+                                f"{MAX_CELL_CHARS}", f"name が {len(title):,} 文字あり、上限 {MAX_CELL_CHARS} 文字を超えています"))
     base: Path | None = None
     base_where = ""
     if data.get("base") is not None:
@@ -173,13 +167,19 @@ def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Pr
     if remove is not None:
         ch.remove_where = _where(name, raw, "remove")
         items = remove if isinstance(remove, list) else [remove]
-        lines = getattr(remove, "lines", None)
+        lines, first = getattr(remove, "lines", None), dict[str, str]()
         for i, item in enumerate(items):
             where = f"{name}:{lines[i]}" if lines else ch.remove_where
             if isinstance(item, (dict, list)) or as_text(item).strip() == "":
                 problems.append(Problem(where, "'remove' must list step ids", "「remove」には工程IDを並べてください"))
                 continue
-            ch.remove.append((as_text(item).strip(), where))
+            rid = as_text(item).strip()
+            if rid in first:
+                problems.append(Problem(where, f"step {rid!r} is removed twice (first at {first[rid]})",
+                                        f"工程「{rid}」が二回削除されています（最初は {first[rid]}）"))
+            else:
+                first[rid] = where
+                ch.remove.append((rid, where))
 
 
 def scenario_base(scenario: Scenario) -> Path:
@@ -188,10 +188,14 @@ def scenario_base(scenario: Scenario) -> Path:
         raise InputError([Problem(str(scenario.path), "the scenario names no base flow: give FLOW on the command line "
                                   "or 'base:' in the scenario", "シナリオに基準のフロー（base）がありません。コマンドで FLOW を指定するか、"
                                   "シナリオに「base:」を書いてください")])
-    if not scenario.base.exists():
-        raise InputError([Problem(scenario.base_where, f"base flow {str(scenario.base)!r} not found",
-                                  f"基準のフロー「{scenario.base}」が見つかりません")])
-    return scenario.base
+    base, where = scenario.base, scenario.base_where
+    bad = (("not found", "が見つかりません") if not base.exists() else ("is a folder", "はフォルダーです") if base.is_dir()
+           else ("is not a regular file (a pipe, device or socket)", "は通常のファイルではありません") if not base.is_file()
+           else ("is this scenario itself: name the flow it changes", "はこのシナリオ自身です。変更するフローを書いてください")
+           if scenario.path.exists() and base.samefile(scenario.path) else None)
+    if bad:
+        raise InputError([Problem(where, f"base flow {str(base)!r} {bad[0]}", f"基準のフロー「{base}」{bad[1]}")])
+    return base
 
 
 # ------------------------------------------------------------------ applying

@@ -99,7 +99,7 @@ class CaseReach:
         for sids in writers.values():
             for sid in sids:
                 index.setdefault(sid, len(index))
-        dag, comp = self._dag()
+        dag, comp, order = self._dag()
         own: dict[object, int] = {}  # component → bits of the writers inside it
         for sid, i in index.items():
             own[comp[sid]] = own.get(comp[sid], 0) | (1 << i)
@@ -123,7 +123,6 @@ class CaseReach:
 
         reach: dict[object, int] = {}
         waiting = {c: dag.in_degree(c) for c in dag.nodes}
-        order = _topological(dag)
         for c in reversed(order):
             succ = list(dag.successors(c))
             r = own.get(c, 0)
@@ -153,16 +152,16 @@ class CaseReach:
             out[item] = sorted((g for g in groups if g), key=lambda g: rank[g[0]])
         return out
 
-    def _dag(self) -> tuple[nx.DiGraph, dict[str, object]]:
-        """The graph with its loops condensed (each loop one node), and step → node."""
+    def _dag(self) -> tuple[nx.DiGraph, dict[str, object], list[object]]:
+        """The graph with its loops condensed (each loop one node), step → node, and the
+        nodes in topological order."""
         import networkx as nx
 
         try:
-            list(nx.topological_sort(self.g))
+            return self.g, {n: n for n in self.g.nodes}, _topological(self.g)
         except nx.NetworkXUnfeasible:
             dag = nx.condensation(self.g)
-            return dag, dict(dag.graph["mapping"])
-        return self.g, {n: n for n in self.g.nodes}
+            return dag, dict(dag.graph["mapping"]), _topological(dag)
 
     def _fork_comps(self, comp: dict[str, object]) -> set[object]:
         if self._forks_cache is None:

@@ -101,7 +101,7 @@ class Grade:
 def num(p: Params, key: str) -> float:
     """A number param (0 when missing or not a number)."""
     v = p.get(key)
-    return float(v) if isinstance(v, int | float) else 0.0
+    return float(v) if isinstance(v, (int, float)) else 0.0
 
 
 def many(p: Params, key: str) -> bool:

@@ -175,5 +175,10 @@ def load_document(path: Path, name: str) -> Any:
             return _json(text, name, line)
         raise InputError([Problem(f"{name}:{line}", f"invalid YAML: {short(e.problem)}",
                                   f"YAML の書式が正しくありません: {short(e.problem)}")]) from None
+    except yaml.reader.ReaderError as e:  # a control character such as NUL: name its line, not PyYAML's dump
+        line = text.count("\n", 0, max(0, min(e.position, len(text)))) + 1
+        code = e.character if isinstance(e.character, int) else 0
+        raise InputError([Problem(f"{name}:{line}", f"the file holds the control character U+{code:04X}; remove it",
+                                  f"制御文字 U+{code:04X} が含まれています。取り除いてください")]) from None
     except (yaml.YAMLError, RecursionError, ValueError) as e:
         raise InputError([Problem(name, f"invalid YAML: {short(e)}", f"YAML の書式が正しくありません: {short(e)}")]) from None

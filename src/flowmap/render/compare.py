@@ -61,7 +61,9 @@ def signed_duration(minutes: float, lang: str) -> str:
 
 
 def _minutes(m: float) -> str:
-    return f"{m:,.0f}" if abs(m) >= 10 else f"{m:,.1f}"
+    """Minutes for a table: whole above 10, one decimal below; a true minus sign (as money has), never '-0'."""
+    text = f"{abs(m):,.0f}" if abs(m) >= 10 else f"{abs(m):,.1f}"
+    return "−" + text if m < 0 and text.strip("0.,") else text
 
 
 def _value(v: Any, key: str, lang: str) -> str:

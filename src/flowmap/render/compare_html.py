@@ -21,7 +21,7 @@ from .._lang import t
 from ..compare import Comparison
 from . import html as report
 from ._common import analyzer_label, join, pct, severity_label
-from .compare import STATUS, change_text, money, signed_duration, summary_lines
+from .compare import STATUS, _minutes, change_text, money, signed_duration, summary_lines
 from .simulation import duration_text
 from .svg import FONT, Bar, bar_chart, nice_step
 
@@ -293,14 +293,16 @@ def _workload(c: Comparison) -> str:
         freed = money(o.cost_per_month_saved, c.currency, lang)
         bars.append(Bar(label=f"{o.owner} {t(lang, 'after', '後')}", value=o.after_minutes, limit=o.after_capacity or None,
                         part=o.after_data_entry, alert=o.after_minutes > o.before_minutes,
-                        text=t(lang, f"{o.after_minutes:,.0f} min/day ({pct(o.after_utilization)}), {o.freed:,.0f} freed, {freed}/month",
-                               f"{o.after_minutes:,.0f} 分/日（{pct(o.after_utilization)}）・{o.freed:,.0f} 分空く・月 {freed}")))
+                        text=t(lang, f"{o.after_minutes:,.0f} min/day ({pct(o.after_utilization)}), {abs(o.freed):,.0f} "
+                                     f"{'freed' if o.freed >= 0 else 'more'}, {freed}/month",
+                               f"{o.after_minutes:,.0f} 分/日（{pct(o.after_utilization)}）・{abs(o.freed):,.0f} 分"
+                               f"{'空く' if o.freed >= 0 else '増える'}・月 {freed}")))
     legend = [("#9aa7b4", t(lang, "before (min/day)", "変更前（分/日）")), ("#4a90d9", t(lang, "after (min/day)", "変更後（分/日）")),
               ("#1f4e79", t(lang, "of which data entry", "うちデータ入力")),
               ("#d9534f", t(lang, "more than before", "変更前より増加")), ("#222", t(lang, "capacity", "稼働枠"))]
     rows = "".join(
         f"<tr><td>{escape(o.owner)}</td><td class=num>{o.before_minutes:,.0f}</td><td class=num>{o.after_minutes:,.0f}</td>"
-        f"<td class=num>{o.freed:,.0f}</td><td>{pct(o.before_utilization)} → {pct(o.after_utilization)}</td>"
+        f"<td class=num>{_minutes(o.freed)}</td><td>{pct(o.before_utilization)} → {pct(o.after_utilization)}</td>"
         f"<td class=num>{escape(money(o.cost_per_month_saved, c.currency, lang))}</td></tr>" for o in c.workload)
     head = [t(lang, "owner", "担当者"), t(lang, "before min/day", "前 分/日"), t(lang, "after min/day", "後 分/日"),
             t(lang, "freed", "空く"), t(lang, "utilization", "稼働率"), t(lang, "per month", "月額")]
