@@ -32,10 +32,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import Any
 
 from .errors import InputError, Problem, UsageError
 
-__all__ = ["SUFFIXES", "Outputs", "atomic_path", "check_output", "write_text"]
+__all__ = ["CSV_TRIGGERS", "SUFFIXES", "Outputs", "atomic_path", "check_output", "csv_field", "write_text"]
+
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet program read a CSV field as a formula."""
 
 SUFFIXES: dict[str, tuple[str, ...]] = {
     "text": (".txt", ".text", ".log"),
@@ -180,3 +184,11 @@ def write_text(target: str | Path, text: str) -> None:
     """Write one text file atomically."""
     with Outputs() as o:
         o.write_text(target, text)
+
+
+def csv_field(value: Any) -> Any:
+    """A CSV field a spreadsheet program shows as text: strings starting with = + - @ (or a tab or
+    carriage return) get a leading apostrophe, as OWASP recommends; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(CSV_TRIGGERS):
+        return "'" + value
+    return value

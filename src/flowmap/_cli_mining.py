@@ -72,7 +72,7 @@ def discover(log: str, out: str, min_share: float, lanes_file: str | None, no_tu
     from .mining.discover import load_lane_map
 
     _flow_suffix(out)
-    check_output(out, inputs=[log, *([lanes_file] if lanes_file else [])])
+    check_output(out, fmt="flow", inputs=[log, *([lanes_file] if lanes_file else [])])
     lane_map, customer = load_lane_map(lanes_file) if lanes_file else ({}, set())
     lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)
     d = run(lg, min_share=min_share, lane_map=lane_map, customer_lanes=customer, lang=lang, tune=not no_tune)
@@ -130,7 +130,7 @@ def calibrate(flow: str, log: str, out: str, case: str | None, activity: str | N
     from .mining.calibrate import calibrate as run
 
     _flow_suffix(out)
-    check_output(out, inputs=[flow, log])
+    check_output(out, fmt="flow", inputs=[flow, log])
     f = _load(flow)
     lang = pick(lang, f.language)
     lg = _read_log(log, case, activity, timestamp, start_col, resource, wide)

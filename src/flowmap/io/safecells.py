@@ -25,12 +25,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .._atomic import atomic_path
+from .._atomic import CSV_TRIGGERS, atomic_path, csv_field
 
 __all__ = ["CSV_TRIGGERS", "append_row", "csv_field", "save_workbook", "set_text", "text_cells"]
 
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet program read a CSV field as a formula."""
 
 
 def set_text(cell: Cell, value: str) -> None:
@@ -52,14 +50,6 @@ def append_row(ws: Worksheet, values: Iterable[Any]) -> None:
     """``ws.append(values)`` with every string written as text."""
     ws.append(list(values))
     text_cells(ws, ws.max_row)
-
-
-def csv_field(value: Any) -> Any:
-    """A CSV field a spreadsheet program shows as text: strings starting with = + - @ (or a tab or
-    carriage return) get a leading apostrophe, as OWASP recommends; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(CSV_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> None:

@@ -21,10 +21,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._atomic import atomic_path
 from .._lang import t
 from ..compare import MONTH_DAYS, Comparison, FindingDelta, OwnerDelta
-from ..io.safecells import append_row
+from ..io.safecells import append_row, save_workbook
 from ._common import analyzer_label, join, pct, severity_label
 from .simulation import duration_text
 
@@ -461,8 +460,7 @@ def write_xlsx(c: Comparison, path: str | Path) -> None:
         append_row(wf, [t(lang, *STATUS[f.status]), severity_label(f.severity, lang), analyzer_label(f.analyzer, lang), f.title,
                        _round(f.minutes_before), _round(f.minutes_after), f.key])
     _header(wf, [10, 8, 14, 60, 12, 12, 40])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)  # every text cell as text, never a formula
 
 
 def _round(x: float | None) -> float | None:

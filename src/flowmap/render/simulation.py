@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from .._atomic import csv_field
 from .._lang import t
 from ..capacity import capacity_line
 from ..simulation.results import SimulationResult
@@ -100,5 +101,5 @@ def to_text(r: SimulationResult, lang: str, *, width: int = 110) -> str:
 def events_csv(r: SimulationResult) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerows(r.event_rows())
+    writer.writerows([csv_field(v) for v in row] for row in r.event_rows())  # no field read as a formula
     return buf.getvalue()

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from .._lang import t
+from ..io.safecells import csv_field, save_workbook
 from ..sweep import SweepResult, SweepRun
 from .svg import FONT
 
@@ -61,9 +62,9 @@ def _display(r: SweepResult, run: SweepRun, lang: str) -> list[str]:
 def to_csv(r: SweepResult, lang: str = "en") -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(_headers(r, lang))
+    w.writerow([csv_field(h) for h in _headers(r, lang)])
     for run in r.runs:
-        w.writerow(_row(r, run, lang))
+        w.writerow([csv_field(v) for v in _row(r, run, lang)])  # names typed by users never read as formulas
     return buf.getvalue()
 
 
@@ -118,7 +119,6 @@ def write_xlsx(r: SweepResult, path: str | Path, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .._atomic import atomic_path
 
     wb = Workbook()
     ws = wb.active
@@ -141,8 +141,7 @@ def write_xlsx(r: SweepResult, path: str | Path, lang: str) -> None:
         for k in r.knees:
             wk.append([", ".join(f"{a}={v}" for a, v in k.series.items()), k.owner, k.analytic_orders_per_day,
                        k.simulated_orders_per_day, k.agrees])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook(wb, path)  # every text cell as text, never a formula
 
 
 # ------------------------------------------------------------------ HTML

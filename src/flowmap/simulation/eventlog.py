@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from .._atomic import atomic_path
+from .._atomic import atomic_path, csv_field
 from .engine import EventSink
 from .results import EVENT_HEADER, EventRecord, event_row
 
@@ -18,9 +18,6 @@ __all__ = ["csv_event_sink"]
 @contextlib.contextmanager
 def csv_event_sink(path: str | Path, start: dt.date) -> Iterator[EventSink]:
     """A sink writing events as CSV rows to ``path``: atomically, so a failed run leaves no file."""
-    from ..io.safecells import (
-        csv_field,  # imported here: it brings openpyxl, which a run without --events does not need
-    )
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(EVENT_HEADER)
