@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+# Each command module imports the shared CLI helpers it uses; alike lists, nothing to share.
 from ._cli_base import (
     ALLOW_MISSING,
     LANG_OPTION,

@@ -209,6 +209,7 @@ def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *
 def _kpis(c: Comparison) -> str:
     lang = c.lang
     n = {s: len(c.findings_by(s)) for s in STATUS}
+    # Alike in shape only to svg.histogram's list of <rect>s: KPI cards, not a chart.
     cards = [
         (t(lang, f"{c.freed_minutes:,.0f} min", f"{c.freed_minutes:,.0f} 分"), t(lang, "freed per day", "1日に空く作業時間")),
         (money(c.cost_per_month_saved, c.currency, lang), t(lang, "per month", "月あたりの金額")),
