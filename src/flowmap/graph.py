@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .errors import InputError, Problem
-from .model import END, Flow, parallel_structure, people_of
+from .model import END, HANDOFF_CATEGORIES, Flow, parallel_structure, people_of
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -151,7 +151,7 @@ class FlowGraph:
                 continue
             if set(a.owners) == set(b.owners):
                 continue
-            comm = tuple(dict.fromkeys(t for t in (*a.tools, *b.tools) if t in tools and tools[t].category == "communication"))
+            comm = tuple(dict.fromkeys(t for t in (*a.tools, *b.tools) if t in tools and tools[t].category in HANDOFF_CATEGORIES))
             out.append(Handoff(a.id, b.id, tuple(a.owners), tuple(b.owners), self.visits[a.id] * e.probability, comm))
         return out
 

@@ -8,6 +8,7 @@ what was said is part of it.
 
 from __future__ import annotations
 
+from ..model import HANDOFF_CATEGORIES
 from ._base import Context, Finding, Params
 from ._spec import AnalyzerSpec, Args, Grade, Threshold, Words, grade, num
 
@@ -60,7 +61,7 @@ def analyze(ctx: Context) -> list[Finding]:
         if s.lane in ctx.customer or s.mode != "manual" or ctx.talks(s.id):
             continue
         minutes = ctx.load.step_minutes.get(s.id, 0.0)
-        systems = [t for t in s.tools if t in tools and tools[t].category != "communication"]
+        systems = [t for t in s.tools if t in tools and tools[t].category not in HANDOFF_CATEGORIES]
         if minutes < threshold or not s.writes or not (s.reads or len(systems) >= 2) or not systems:
             continue
         p: Params = {"step": s.id, "step_name": s.name, "per_day": round(ctx.load.step_per_day.get(s.id, 0.0), 1),

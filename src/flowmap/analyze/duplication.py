@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..model import HANDOFF_CATEGORIES
 from ._base import Context, Finding, NotApplicable, Params
 from ._spec import AnalyzerSpec, Args, Grade, Words, grade, many, num
 
@@ -89,7 +90,7 @@ JA = {
 
 def _record_tools(ctx: Context, sid: str) -> list[str]:
     tools = ctx.tools
-    return [t for t in ctx.steps[sid].tools if t in tools and tools[t].category != "communication"]
+    return [t for t in ctx.steps[sid].tools if t in tools and tools[t].category not in HANDOFF_CATEGORIES]
 
 
 def _writer_groups(ctx: Context) -> tuple[dict[tuple[str, ...], list[str]], set[str]]:

@@ -133,9 +133,10 @@ CATEGORY_WORDS: dict[str, ToolCategory] = {
     **{norm_key(w): "logistics" for w in ("logistics", "出荷", "物流", "出荷/物流", "出荷・物流")},
     **{norm_key(w): "payment" for w in ("payment", "決済")},
     **{norm_key(w): "other" for w in ("other", "その他")},
+    **{norm_key(w): "wait" for w in ("wait", "待ち", "引き継ぎ待ち", "delay")},
 }
 CATEGORY_JA = {"communication": "連絡", "record": "記録", "commerce": "受注", "logistics": "物流",
-               "payment": "決済", "other": "その他"}
+               "payment": "決済", "other": "その他", "wait": "待ち"}
 MODE_JA = {"manual": "手動", "auto": "自動", "batch": "バッチ"}
 KIND_JA = {"person": "人", "team": "チーム", "system": "システム"}
 

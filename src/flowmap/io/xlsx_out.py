@@ -51,7 +51,7 @@ HOWTO = {
         "5. next: step ids or names; branches with probabilities like 'S5:0.97, S6:0.03'; END ends the case.",
         "   Parallel work: 'S5 & S6' starts both; 'all' in the join column of the step where they meet waits for every branch.",
         "6. reads / writes: the data items a step looks up or enters (customer ID, complaint...). flowmap finds duplicated entry from them.",
-        "7. Owners sheet: headcount, hours, working days. Tools sheet: category (communication, record, commerce, logistics, payment).",
+        "7. Owners sheet: headcount, hours, working days. Tools sheet: category (communication, record, commerce, logistics, payment; wait = a handoff wait only).",
         "8. Then run  flowmap validate this.xlsx  and  flowmap analyze this.xlsx.",
     ],
 }

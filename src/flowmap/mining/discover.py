@@ -710,7 +710,7 @@ def _apply_delays(flow: Flow, delays: dict[str, float], lang: str) -> None:
     for sid, d in delays.items():
         s = flow.step_map()[sid]
         tname = _t(lang, f"handoff: {s.name}", f"引き継ぎ: {s.name}")
-        keep.append(Tool(name=tname, category="communication", delay=Duration(kind="exponential", params=(round(d, 1),))))
+        keep.append(Tool(name=tname, category="wait", delay=Duration(kind="exponential", params=(round(d, 1),))))
         s.tools.append(tname)
     flow.tools = keep
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import simpy
 
-from ..model import END, Flow, Milestone, Schedule, Step, people_of
+from ..model import END, HANDOFF_CATEGORIES, Flow, Milestone, Schedule, Step, people_of
 from .calendar import Calendar, closed_dates, next_fire
 from .results import (
     EventRecord,
@@ -241,7 +241,7 @@ class Replication:
         tools = self._tool_map
         for t in s.tools:
             tool = tools.get(t)
-            if tool is not None and tool.category == "communication" and tool.delay is not None:
+            if tool is not None and tool.category in HANDOFF_CATEGORIES and tool.delay is not None:
                 c.delay = tool.delay.sampler(streams.get("delay", s.id))
                 break
         if c.kind == 2 and s.batch is not None:
