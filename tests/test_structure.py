@@ -25,7 +25,6 @@ ALLOWED: dict[str, tuple[int, set[str]]] = {
     "render/compare.py": (470, {"to_text", "to_markdown", "write_xlsx"}),
     "render/compare_html.py": (420, set()),
     "scenario.py": (510, {"_remove_step", "apply_scenario"}),
-    "simulation/engine.py": (485, {"_walk"}),
 }
 
 
