@@ -196,3 +196,13 @@ def test_a_foreign_file_says_that_durations_and_owners_are_missing(run: Callable
     assert result.exit_code == 0 and f"{path}:14 (order): 4 task(s) carry no duration or owner" in result.output, result.output
     ja = run("validate", path, "--lang", "ja")
     assert "タスク 4 件に所要時間・担当者がありません" in ja.output, ja.output
+
+
+def test_long_machine_ids_become_short_step_ids_with_the_element_id_kept() -> None:
+    flow = flowmap.load(Path(__file__).parent / "bpmn" / "foreign" / "signavio_6.7.5_miwg_A.2.0-export.bpmn")
+    assert [s.id for s in flow.steps] == ["T1", "T2", "T3", "T4"]
+    assert flow.steps[0].extra == {"bpmn_id": "sid-4644E4BF-18AE-4328-9EE4-DB3CE7FE763C"}
+    camunda = flowmap.load(Path(__file__).parent / "bpmn" / "foreign" / "camunda_modeler_2.2.0_miwg_B.1.0-roundtrip.bpmn")
+    assert all(len(s.id) <= 24 for s in camunda.steps) and len({s.id for s in camunda.steps}) == 12
+    short = flowmap.load(Path(__file__).parent / "bpmn" / "foreign" / "handmade_parallel_subprocess.bpmn")
+    assert "receive" in {s.id for s in short.steps}  # readable ids are kept

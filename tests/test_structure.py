@@ -22,7 +22,6 @@ ALLOWED: dict[str, tuple[int, set[str]]] = {
     "mining/discover.py": (720, {"discover", "_tune_handoffs"}),
     "model.py": (586, set()),
     "render/compare.py": (470, {"to_text", "to_markdown", "write_xlsx"}),
-    "render/compare_html.py": (420, set()),
     "scenario.py": (510, {"_remove_step", "apply_scenario"}),
 }
 

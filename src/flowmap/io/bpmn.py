@@ -413,6 +413,7 @@ _PASS = {"intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
 _IGNORED = {"dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
             "group", "laneSet", "documentation", "extensionElements", "incoming", "outgoing", "ioSpecification",
             "property", "dataInputAssociation", "dataOutputAssociation", "category", "sequenceFlow"}
+_LONG_ID = 24  # element ids longer than this (UUIDs) get a short step id
 _PERCENT = re.compile(r"(?<![\w.])([-−]?)(\d{1,6}(?:\.\d{1,6})?)\s{0,3}[%％]")
 _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
@@ -777,6 +778,17 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
     # entry steps first so that the flow starts where the diagram starts
     firsts = [tt for nid in starts for tt, _ in follow(nid, frozenset()) if tt != END]
     order = list(dict.fromkeys([*firsts, *order])) if not fm_flow else order
+    # machine ids (UUIDs from Camunda, Signavio, PM4Py) would fill every box and table: short step ids
+    # instead, the element id kept as the step's extra field `bpmn_id`
+    taken = {sid_of.get(n, n) for n in order if fm_steps.get(n) is not None or len(n) <= _LONG_ID}
+    number = 0
+    for nid in order:
+        if fm_steps.get(nid) is None and len(nid) > _LONG_ID:
+            number += 1
+            while f"T{number}" in taken:
+                number += 1
+            sid_of[nid] = f"T{number}"
+            taken.add(sid_of[nid])
     rows: list[Row] = []
     for nid in order:
         el = el_of(nid)
@@ -817,6 +829,8 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
                 row.values["mode"] = "auto"
             else:
                 row.values["mode"] = "manual"
+            if sid != nid:
+                row.extra = {"bpmn_id": nid}
             doc = el.first(BPMN_NS, "documentation")
             if doc is not None and doc.text.strip():
                 row.values["note"] = doc.text.strip()[:2000]
