@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .errors import InputError, Problem
-from .model import END, HANDOFF_CATEGORIES, Flow, parallel_structure, people_of
+from .model import END, Flow, parallel_structure, people_of
+
+HANDOFF_CATEGORIES: frozenset[str] = frozenset({"communication", "wait"})
+"""Tool categories that carry a handoff and its ``delay``: a channel (``communication``) or a pure wait
+(``wait``: a handoff wait such as the ``引き継ぎ: STEP`` tools discover finds in an event log). The engine
+applies either's delay; neither is a system or record, and tool scatter counts only real channels."""
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -46,11 +46,7 @@ END = "END"
 
 LaneKind = Literal["customer", "operator"]
 OwnerKind = Literal["person", "team", "system"]
-ToolCategory = Literal["communication", "record", "commerce", "logistics", "payment", "other", "wait"]
-"""``wait`` is a pure delay channel: a handoff wait (``引き継ぎ: STEP``, found in an event log) that the
-engine applies like a communication delay but that no analyzer counts as a tool, record or channel."""
-HANDOFF_CATEGORIES: frozenset[str] = frozenset({"communication", "wait"})
-"""Tool categories that carry a handoff and its ``delay``: a channel or a pure wait; neither is a system or record."""
+ToolCategory = Literal["communication", "record", "commerce", "logistics", "payment", "other", "wait"]  # wait: see graph
 Mode = Literal["manual", "auto", "batch"]
 
 

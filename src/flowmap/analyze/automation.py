@@ -8,7 +8,7 @@ what was said is part of it.
 
 from __future__ import annotations
 
-from ..model import HANDOFF_CATEGORIES
+from ..graph import HANDOFF_CATEGORIES
 from ._base import Context, Finding, Params
 from ._spec import AnalyzerSpec, Args, Grade, Threshold, Words, grade, num
 

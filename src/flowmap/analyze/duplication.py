@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model import HANDOFF_CATEGORIES
+from ..graph import HANDOFF_CATEGORIES
 from ._base import Context, Finding, NotApplicable, Params
 from ._spec import AnalyzerSpec, Args, Grade, Words, grade, many, num
 

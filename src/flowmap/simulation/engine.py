@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 import simpy
 
-from ..model import END, HANDOFF_CATEGORIES, Flow, Milestone, Step, people_of
+from ..graph import HANDOFF_CATEGORIES
+from ..model import END, Flow, Milestone, Step, people_of
 from .calendar import Calendar, closed_dates, next_fire
 from .parts import BatchQueue, CaseState, CompiledStep, Servers, arrive_at_join, mark_starts
 from .results import (
