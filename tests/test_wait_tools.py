@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import flowmap
-from flowmap.mining.discover import _apply_delays
+from flowmap.mining._tuning import _apply_delays
 
 ROOT = Path(__file__).resolve().parent.parent
 
