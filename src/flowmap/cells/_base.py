@@ -92,9 +92,23 @@ def _nfkc(value: object) -> str:
     return unicodedata.normalize("NFKC", as_text(value)).strip()
 
 
+_CLEAN_CACHE: dict[str, str] = {}
+_CLEAN_CACHE_SIZE = 50_000
+"""Most texts :func:`clean` remembers (names, lanes and tools repeat on every row)."""
+
+
 def clean(value: object) -> str:
     """A cell value as NFKC-normalised, stripped text ('' for blank)."""
-    return _nfkc(value) if value is not None else ""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = _CLEAN_CACHE.get(value)
+        if text is None:
+            text = _nfkc(value)
+            if len(value) <= MAX_CELL_CHARS and len(_CLEAN_CACHE) < _CLEAN_CACHE_SIZE:
+                _CLEAN_CACHE[value] = text
+        return text
+    return _nfkc(value)
 
 
 def _bounded(value: object, en: str, ja: str) -> str:
