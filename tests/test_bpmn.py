@@ -146,7 +146,7 @@ def test_hand_made_exclusive_shares_from_labels_and_conditions(cli: Run) -> None
     assert probs[("call", "ship")] == pytest.approx(1 / 3)
     res = cli("validate", path)
     assert res.exit_code == 0
-    assert "assumed share 0.333 for each of the flows f7, f8, f9" in res.output
+    assert "assumed share 33.3 % for each of the flows f7, f8, f9" in res.output
     assert "handmade_shares.bpmn:" in res.output
     # lanes from the lane set, tasks by kind
     assert [la.name for la in flow.lanes] == ["Customer", "Warehouse"]
@@ -237,7 +237,7 @@ def test_signavio_export_with_unlabelled_exclusive_gateway(cli: Run) -> None:
     out = {e.target: e.probability for e in flow.edges if e.source == flow.steps[0].id}
     assert len(out) == 3 and all(p == pytest.approx(1 / 3) for p in out.values())
     res = cli("validate", path)
-    assert res.exit_code == 0 and "assumed share 0.333" in res.output and ":19 (sid-DD5892F5" in res.output
+    assert res.exit_code == 0 and "assumed share 33.3 %" in res.output and ":19 (sid-DD5892F5" in res.output
 
 
 def test_pm4py_running_example_fork_join_in_a_loop() -> None:
@@ -363,7 +363,7 @@ def test_pm4py_writes_what_flowmap_reads_and_reads_what_flowmap_writes(tmp_path:
     assert len(forks) == 1
     assert {e.target for e in flow.edges if e.source == forks[0]} == {by_name["pack"].id, by_name["check payment"].id}
     assert g.visits[by_name["ship"].id] == pytest.approx(0.5)  # assumed equal shares, noted
-    assert any("assumed share 0.5" in n.en for n in flow.notes)
+    assert any("assumed share 50 %" in n.en for n in flow.notes)
 
     ours = tmp_path / "ours.bpmn"
     src = flowmap.load(_parallel(tmp_path))

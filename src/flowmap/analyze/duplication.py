@@ -67,7 +67,7 @@ def _keep_ja(a: Args) -> str:
 
 EN = {
     "duplication.same_data": Words(
-        title="{items} entered {times} times in a case",
+        title="{items} entered at {times} steps",
         message=_dup_message_en,
         suggestion=lambda a: f"Enter it once, at the first step, into {_keep_en(a)}; later steps read and append instead of retyping."),
     "duplication.never_recorded": Words(
@@ -77,7 +77,7 @@ EN = {
 }
 JA = {
     "duplication.same_data": Words(
-        title="{items} を 1 件で {times} 回入力している",
+        title="{items} を {times} 工程で入力している",
         message=_dup_message_ja,
         suggestion=lambda a: f"最初の工程で一度だけ{_keep_ja(a)}に入力し、後の工程は参照・追記にします。"),
     "duplication.never_recorded": Words(

@@ -21,34 +21,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
-import xml.sax
-import xml.sax.handler
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-import defusedxml.sax
-from defusedxml import DefusedXmlException
-
 from ..errors import InputError, Problem
 from ..graph import build_graph
 from ..model import END, Flow, days_text
 from ._build import Row, build_flow, is_japanese
 from ._parallel import FORK_SEPARATOR
+from .bpmn_xml import BPMN_NS
+from .bpmn_xml import El as _El
+from .bpmn_xml import parse as _parse
 
 __all__ = ["BPMN_NS", "FM_NS", "dump_bpmn", "read_bpmn"]
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
 DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
 FM_NS = "urn:flowmap:bpmn:1"
 """flowmap's own extension namespace (other tools keep or ignore these elements)."""
 
-MAX_BYTES = 50 * 1024 * 1024
 
 # ------------------------------------------------------------------ layout
 _TASK_W, _TASK_H = 100, 80
@@ -408,101 +405,6 @@ def _flow_ext(flow: Flow) -> str:
 
 # ======================================================================= reading
 
-@dataclass
-class _El:
-    ns: str
-    tag: str
-    attrs: dict[str, str]
-    line: int
-    children: list[_El] = field(default_factory=list)
-    text: str = ""
-    parent: _El | None = None
-
-    def find(self, ns: str, tag: str) -> list[_El]:
-        return [c for c in self.children if c.ns == ns and c.tag == tag]
-
-    def first(self, ns: str, tag: str) -> _El | None:
-        found = self.find(ns, tag)
-        return found[0] if found else None
-
-    def iter(self) -> Any:
-        stack = [self]
-        while stack:
-            el = stack.pop()
-            yield el
-            stack.extend(reversed(el.children))
-
-
-class _Handler(xml.sax.handler.ContentHandler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.root: _El | None = None
-        self.stack: list[_El] = []
-        self.locator: Any = None
-        self.count = 0
-
-    def setDocumentLocator(self, locator: Any) -> None:
-        self.locator = locator
-
-    def startElementNS(self, name: tuple[str | None, str], qname: str | None, attrs: Any) -> None:
-        self.count += 1
-        if self.count > 200_000:
-            raise xml.sax.SAXException("more than 200000 elements")
-        line = self.locator.getLineNumber() if self.locator is not None else 0
-        plain = {k[1]: v for k, v in attrs.items() if k[0] is None}
-        for (ans, local), v in attrs.items():
-            if ans is not None:
-                plain.setdefault(f"{{{ans}}}{local}", v)
-        el = _El(name[0] or "", name[1], plain, line, parent=self.stack[-1] if self.stack else None)
-        if self.stack:
-            self.stack[-1].children.append(el)
-        else:
-            self.root = el
-        self.stack.append(el)
-
-    def endElementNS(self, name: tuple[str | None, str], qname: str | None) -> None:
-        self.stack.pop()
-
-    def characters(self, content: str) -> None:
-        if self.stack and len(self.stack[-1].text) < 100_000:
-            self.stack[-1].text += content
-
-
-def _parse(path: Path, name: str) -> _El:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError([Problem(name, "file not found", "ファイルが見つかりません")]) from None
-    if size > MAX_BYTES:
-        raise InputError([Problem(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB",
-                                  f"ファイルが {MAX_BYTES // (1024 * 1024)} MB を超えています")])
-    parser = defusedxml.sax.make_parser()
-    parser.setFeature(xml.sax.handler.feature_namespaces, True)
-    parser.setFeature(xml.sax.handler.feature_external_ges, False)
-    parser.setFeature(xml.sax.handler.feature_external_pes, False)
-    handler = _Handler()
-    parser.setContentHandler(handler)
-    try:
-        with path.open("rb") as fh:
-            parser.parse(fh)
-    except xml.sax.SAXParseException as e:
-        raise InputError([Problem(f"{name}:{e.getLineNumber()}", f"not well-formed XML: {e.getMessage()}",
-                                  f"XML の書式が正しくありません: {e.getMessage()}")]) from None
-    except DefusedXmlException as e:
-        line = handler.locator.getLineNumber() if handler.locator is not None else 1
-        raise InputError([Problem(f"{name}:{line}", f"refused unsafe XML ({type(e).__name__}): entities and DTDs are not read",
-                                  f"安全でない XML のため読みません（{type(e).__name__}）: エンティティや DTD は読み込みません")]) from None
-    except xml.sax.SAXException as e:
-        raise InputError([Problem(name, f"cannot read the XML: {e.getMessage()}", f"XML を読めません: {e.getMessage()}")]) from None
-    root = handler.root
-    if root is None or root.ns != BPMN_NS or root.tag != "definitions":
-        found = f"{{{root.ns}}}{root.tag}" if root is not None else "nothing"
-        raise InputError([Problem(f"{name}:{root.line if root else 1}",
-                                  f"not a BPMN 2.0 file: the root element is {found}, not bpmn:definitions ({BPMN_NS})",
-                                  f"BPMN 2.0 ファイルではありません: ルート要素が {found} です（bpmn:definitions が必要）")])
-    return root
-
-
 _ACTIVITIES_AUTO = {"serviceTask", "scriptTask", "businessRuleTask", "sendTask"}
 _ACTIVITIES = {"task", "userTask", "manualTask", "receiveTask", "callActivity", "subProcess", "adHocSubProcess",
                "transaction"} | _ACTIVITIES_AUTO
@@ -511,7 +413,8 @@ _PASS = {"intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
 _IGNORED = {"dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation", "association",
             "group", "laneSet", "documentation", "extensionElements", "incoming", "outgoing", "ioSpecification",
             "property", "dataInputAssociation", "dataOutputAssociation", "category", "sequenceFlow"}
-_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*[%％]")
+_LONG_ID = 24  # element ids longer than this (UUIDs) get a short step id
+_PERCENT = re.compile(r"(?<![\w.])([-−]?)(\d{1,6}(?:\.\d{1,6})?)\s{0,3}[%％]")
 _ISO_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -602,8 +505,21 @@ def read_bpmn(path: str | Path, *, allow_missing: bool = False) -> Flow:
         _collect(pr, g, default_lane, note, problem)
     if not g.nodes:
         raise InputError([Problem(f"{name}:{root.line}", "the process has no tasks or events", "プロセスにタスクもイベントもありません")])
+    seen_ids: dict[str, _El] = {}
+    for el in root.iter():  # ids are unique in the whole document (xsd:ID)
+        eid = el.attrs.get("id")
+        if el.ns != BPMN_NS or not eid:
+            continue
+        if eid in seen_ids:
+            problem(el, f"element id {eid!r} is used twice (also at line {seen_ids[eid].line})",
+                    f"要素 ID「{eid}」が重複しています（{seen_ids[eid].line} 行目にもあります）")
+        seen_ids.setdefault(eid, el)
     for src, outs_ in g.out.items():
         for dst, flow_el in outs_:
+            for end, ref in (("sourceRef", src), ("targetRef", dst)):
+                if ref not in seen_ids:
+                    problem(flow_el, f"{end} {ref!r} is no element of this file",
+                            f"{end}「{ref}」はこのファイルのどの要素でもありません")
             if src not in g.nodes or dst not in g.nodes:
                 missing = src if src not in g.nodes else dst
                 note(flow_el, f"sequence flow refers to {missing!r}, which is not a task, event or gateway read here: left out",
@@ -625,8 +541,7 @@ def _collect(container: _El, g: _Graph, default_lane: str, note: Any, problem: A
             continue
         if el.tag in _ACTIVITIES or el.tag in _CHOICE_GATES or el.tag in _PASS or el.tag in (
                 "startEvent", "endEvent", "parallelGateway"):
-            if eid in g.nodes:
-                problem(el, f"element id {eid!r} is used twice", f"要素 ID「{eid}」が重複しています")
+            if eid in g.nodes:  # reported with every other duplicate id in read_bpmn
                 continue
             g.nodes[eid] = el
             g.lane_of.setdefault(eid, _lane_of_parent(el, g) or default_lane)
@@ -692,9 +607,14 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
             prob: float | None = None
             ext = _fm(f, "probability")
             if ext is not None:
+                raw = ext.attrs.get("value", "")
                 try:
-                    prob = float(ext.attrs.get("value", ""))
+                    prob = float(raw)
                 except ValueError:
+                    prob = None
+                if prob is None or not math.isfinite(prob) or not 0 <= prob <= 1:
+                    problem(f, f"fm:probability {raw!r} is not a share between 0 and 1",
+                            f"fm:probability「{raw}」は 0 から 1 の割合ではありません")
                     prob = None
             if prob is None:
                 texts = [f.attrs.get("name", "")]
@@ -704,7 +624,11 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
                 for txt in texts:
                     m = _PERCENT.search(txt or "")
                     if m:
-                        prob = float(m.group(1)) / 100
+                        prob = float(m.group(2)) / 100
+                        if m.group(1) or prob > 1:
+                            problem(f, f"the share {m.group(0)!r} is not between 0 and 100 %",
+                                    f"割合「{m.group(0)}」が 0〜100 % の範囲にありません")
+                            prob = None
                         break
             res.append((t, prob, f))
         return res
@@ -738,7 +662,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
             return [(nid, 1.0)]
         if el.tag in _CHOICE_GATES and len(os_) > 1:
             res: list[tuple[str, float]] = []
-            for t, prob in _assign(shares(nid), el, note):
+            for t, prob in _assign(shares(nid), el, note, problem):
                 res.extend((tt, prob * pp) for tt, pp in follow(t, seen))
             return res
         if len(os_) > 1:  # an event with several flows leaving: parallel in BPMN
@@ -787,7 +711,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
                 next_of[nid] = (True, branches([t for t, _ in os_], el))
             elif len(os_) > 1 and el.tag not in _PASS:
                 targets: list[tuple[str, float]] = []
-                for t, prob in _assign(shares(nid), el, note):
+                for t, prob in _assign(shares(nid), el, note, problem):
                     targets.extend((tt, prob * pp) for tt, pp in follow(t, frozenset({nid})))
                 next_of[nid] = (False, targets)
             elif len(os_) > 1:
@@ -854,6 +778,17 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
     # entry steps first so that the flow starts where the diagram starts
     firsts = [tt for nid in starts for tt, _ in follow(nid, frozenset()) if tt != END]
     order = list(dict.fromkeys([*firsts, *order])) if not fm_flow else order
+    # machine ids (UUIDs from Camunda, Signavio, PM4Py) would fill every box and table: short step ids
+    # instead, the element id kept as the step's extra field `bpmn_id`
+    taken = {sid_of.get(n, n) for n in order if fm_steps.get(n) is not None or len(n) <= _LONG_ID}
+    number = 0
+    for nid in order:
+        if fm_steps.get(nid) is None and len(nid) > _LONG_ID:
+            number += 1
+            while f"T{number}" in taken:
+                number += 1
+            sid_of[nid] = f"T{number}"
+            taken.add(sid_of[nid])
     rows: list[Row] = []
     for nid in order:
         el = el_of(nid)
@@ -894,6 +829,8 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
                 row.values["mode"] = "auto"
             else:
                 row.values["mode"] = "manual"
+            if sid != nid:
+                row.extra = {"bpmn_id": nid}
             doc = el.first(BPMN_NS, "documentation")
             if doc is not None and doc.text.strip():
                 row.values["note"] = doc.text.strip()[:2000]
@@ -917,6 +854,12 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
     for r in rows:
         for key in list(r.values):
             r.locs[key] = r.where
+    bare = [nid for nid in order if fm_steps.get(nid) is None and nid not in synthetic]
+    if bare:  # BPMN has no place for them: say so once, or a simulation reports 0 minutes without a word
+        note(el_of(bare[0]), f"{len(bare)} task(s) carry no duration or owner (BPMN has none without flowmap's extension): "
+                             "0 minutes and no owner assumed; convert to .xlsx or .yaml and fill them in before simulating",
+             f"タスク {len(bare)} 件に所要時間・担当者がありません（flowmap の拡張がない BPMN には書く場所がありません）: "
+             "0 分・担当者なしとして読みます。シミュレーションの前に .xlsx か .yaml に変換して記入してください")
 
     owners: list[Row] | None = None
     tools: list[Row] | None = None
@@ -951,7 +894,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
         lanes_given = [Lane(name=ln, kind="customer" if norm_key(ln) in CUSTOMER_WORDS else "operator")
                        for ln in g.lanes if any(r.values.get("lane") == ln for r in rows)]
     if g.problems:
-        raise InputError(g.problems)
+        raise InputError(list(dict.fromkeys(g.problems)))
     japanese = is_japanese(str(r.values.get("name", "")) for r in rows[:50])
     flow = build_flow(source=name, name=flow_name, steps=rows, owners=owners, tools=tools, settings=settings,
                       has_next=True, japanese=japanese, lanes_given=lanes_given, allow_missing=allow_missing)
@@ -969,18 +912,24 @@ def _inside_subprocess(el: _El) -> bool:
     return False
 
 
-def _assign(items: list[tuple[str, float | None, _El]], gate: _El, note: Any) -> list[tuple[str, float]]:
+def _assign(items: list[tuple[str, float | None, _El]], gate: _El, note: Any, problem: Any) -> list[tuple[str, float]]:
     """Probabilities for the outgoing flows of a choice: the given ones, the rest shared equally."""
     given = sum(p for _, p, _ in items if p is not None)
     free = [t for t, p, _ in items if p is None]
+    if given > 1 + 1e-9:
+        problem(gate, f"the shares of the flows leaving this gateway sum to {given * 100:.4g} %, above 100 %",
+                f"このゲートウェイから出るフローの割合の合計が {given * 100:.4g} % で、100 % を超えています")
     if not free:
         total = given or 1.0
+        if abs(total - 1) > 1e-9:
+            note(gate, f"the shares of the flows leaving this gateway sum to {total * 100:.4g} %: scaled to 100 %",
+                 f"このゲートウェイから出るフローの割合の合計が {total * 100:.4g} % のため、100 % に換算します")
         return [(t, (p or 0.0) / total) for t, p, _ in items]
     share = max(0.0, 1.0 - given) / len(free)
     if share <= 0:
         share = 1.0 / len(items)
         return [(t, share) for t, _, _ in items]
     flows = ", ".join(f.attrs.get("id", "?") for _, p, f in items if p is None)
-    note(gate, f"assumed share {share:.3g} for each of the flows {flows} (no share given)",
-         f"フロー {flows} の割合が書かれていないため、それぞれ {share:.3g} と仮定します")
+    note(gate, f"assumed share {share * 100:.3g} % for each of the flows {flows} (no share given)",
+         f"フロー {flows} の割合が書かれていないため、それぞれ {share * 100:.3g} % と仮定します")
     return [(t, p if p is not None else share) for t, p, _ in items]
