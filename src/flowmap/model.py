@@ -331,8 +331,9 @@ class Flow(_Model):
 
     def loc(self, kind: str, key: str, field: str = "") -> str:
         """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""
-        locs = self._locs
-        return locs.get((kind, key, field)) or locs.get((kind, key, "")) or self._source
+        private = self.__pydantic_private__ or {}  # not self._locs: pydantic's private-attribute lookup is slow
+        locs: dict[tuple[str, str, str], str] = private.get("_locs") or {}
+        return locs.get((kind, key, field)) or locs.get((kind, key, "")) or str(private.get("_source", ""))
 
     # -- lookups -----------------------------------------------------------
     def step_map(self) -> dict[str, Step]:

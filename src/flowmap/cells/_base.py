@@ -24,6 +24,9 @@ class ParseError(ValueError):
 
 
 _SPACE = re.compile(r"\s+")
+_CLEAN_CACHE: dict[str, str] = {}
+_CLEAN_CACHE_SIZE = 50_000
+"""Most texts :func:`clean` and :func:`norm_key` remember each (names, lanes and tools repeat on every row)."""
 
 
 def _remark_start(s: str) -> int:
@@ -37,8 +40,22 @@ def _remark_start(s: str) -> int:
     return min(found) if found else -1
 
 
+_KEY_CACHE: dict[str, str] = {}
+
+
 def norm_key(value: object) -> str:
     """Normalise a header or key for matching: NFKC, case, spaces, remarks."""
+    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # owners, tools and modes repeat on every row
+        key = _KEY_CACHE.get(value)
+        if key is None:
+            key = _norm_key(value)
+            if len(_KEY_CACHE) < _CLEAN_CACHE_SIZE:
+                _KEY_CACHE[value] = key
+        return key
+    return _norm_key(value)
+
+
+def _norm_key(value: object) -> str:
     s = unicodedata.normalize("NFKC", str(value)).strip()
     cut = _remark_start(s)
     if cut >= 0:
@@ -90,11 +107,6 @@ def as_text(value: object) -> str:
 
 def _nfkc(value: object) -> str:
     return unicodedata.normalize("NFKC", as_text(value)).strip()
-
-
-_CLEAN_CACHE: dict[str, str] = {}
-_CLEAN_CACHE_SIZE = 50_000
-"""Most texts :func:`clean` remembers (names, lanes and tools repeat on every row)."""
 
 
 def clean(value: object) -> str:
