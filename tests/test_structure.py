@@ -26,7 +26,6 @@ ALLOWED: dict[str, tuple[int, set[str]]] = {
     "mining/profile.py": (MAX_MODULE, {"profile_log"}),
     "model.py": (575, {"parallel_structure"}),
     "render/compare.py": (470, {"to_text", "to_markdown", "write_xlsx"}),
-    "render/compare_html.py": (420, set()),
     "render/sweep.py": (MAX_MODULE, {"to_html"}),
     "scenario.py": (510, {"_remove_step", "apply_scenario"}),
     "simulation/engine.py": (485, {"_walk"}),

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .errors import FlowmapError, InputError, ParameterError, Problem, UsageError
     from .graph import FlowGraph, build_graph
     from .loading import Loaded, read
+
+    # Same names as mining/discover.py imports from .model: an import list, nothing to share.
     from .model import (
         Duration,
         Edge,

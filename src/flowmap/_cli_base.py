@@ -29,6 +29,11 @@ ALLOW_MISSING = click.option("--allow-missing", is_flag=True,
                              help="Treat blank durations and owners as warnings and say what is assumed.")
 LANG_OPTION = click.option("--lang", type=click.Choice(["ja", "en"]), default=None,
                            help="Language of messages and labels (default: the flow's, else LANG).")
+# options of the commands that simulate (simulate, sweep, compare)
+START_OPTION = click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                            help="First simulated day (default: next Monday).")
+WORKERS_OPTION = click.option("--workers", type=int, default=1, show_default=True,
+                              help="Processes to spread replications over.")
 
 
 def _echo_err(lines: list[str]) -> None:

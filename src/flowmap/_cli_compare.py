@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+# Each command module imports the shared CLI helpers it uses; alike lists, nothing to share.
 from ._cli_base import (
     LANG_OPTION,
+    START_OPTION,
+    WORKERS_OPTION,
     _check_run,
     _output,
     _write_or_echo,
@@ -34,8 +37,8 @@ if TYPE_CHECKING:
 @click.option("--orders-per-day", type=float, default=None, help="Arrivals per day for both (default: each flow's own).")
 @click.option("--replications", type=int, default=None, help="Paired replications (default: BEFORE's settings).")
 @click.option("--seed", type=int, default=None, help="Random seed of both runs (default: BEFORE's).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes to spread replications over.")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@WORKERS_OPTION
+@START_OPTION
 @click.option("--between", nargs=2, type=str, default=None, metavar="FROM TO",
               help="Also compare the lead time between two steps (a segment), besides the flows' milestones.")
 @click.option("--no-sim", "no_sim", is_flag=True, help="Structure, findings and workload only; no simulation.")

@@ -7,9 +7,12 @@ from typing import Any
 
 import click
 
+# Each command module imports the shared CLI helpers it uses; alike lists, nothing to share.
 from ._cli_base import (
     ALLOW_MISSING,
     LANG_OPTION,
+    START_OPTION,
+    WORKERS_OPTION,
     _check_run,
     _load,
     _load_graph,
@@ -30,8 +33,8 @@ from .errors import UsageError
 @click.option("--orders-per-day", type=float, default=None, help="Arrivals per calendar day (default: the flow's).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the flow's, 1).")
 @click.option("--replications", type=int, default=None, help="Independent runs (default: the flow's, 5).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes to spread replications over.")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@WORKERS_OPTION
+@START_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, help="Write to a file.")
 @click.option("--events", type=click.Path(dir_okay=False), default=None,
@@ -110,7 +113,7 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
 @click.option("--days", type=float, default=None, help="Simulated days (default: the flow's).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the flow's).")
 @click.option("--replications", type=int, default=None, help="Replications per grid point (default: the flow's).")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day (default: next Monday).")
+@START_OPTION
 @click.option("--workers", type=int, default=None, help="Local processes, or Dask LocalCluster workers (default: the cores).")
 @click.option("--scheduler", default=None, metavar="ADDRESS|local",
               help="Run on a Dask scheduler (tcp://host:8786), or 'local' for a LocalCluster (needs flowmap[dask]).")

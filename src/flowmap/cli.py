@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+# Each command module imports the shared CLI helpers it uses; alike lists, nothing to share.
 from ._cli_base import (
     ALLOW_MISSING,
     LANG_OPTION,

@@ -28,12 +28,13 @@ from .graph import build_graph
 from .io._build import Row, build_flow
 from .io._parallel import FORK_SEPARATOR, parse_fork
 from .io._schema import END_WORDS
-from .io._yaml import LineList, load_document
+from .io._yaml import LineList
 from .io.modelfile import (
     OWNER_KEYS,
     STEP_KEYS,
     TOOL_KEYS,
     _line,
+    _read_mapping,
     _rows,
     flow_to_dict,
 )
@@ -81,20 +82,15 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file; every problem names ``FILE:LINE`` (raised together as one InputError)."""
     p = Path(path)
     name = str(path)
-    data = load_document(p, name)
     problems: list[Problem] = []
-    if not isinstance(data, dict):
-        raise InputError([Problem(f"{name}:1", "a scenario file must be a mapping with 'changes'",
-                                  "シナリオファイルは changes を含むマッピングにしてください")])
+    data = _read_mapping(path, TOP_KEYS, problems, ("a scenario file must be a mapping with 'changes'",
+                                                     "シナリオファイルは changes を含むマッピングにしてください"),
+                         (" in the scenario", "シナリオの"))
     if "steps" in data and "changes" not in data:
         raise InputError([Problem(f"{name}:{_line(data, 'steps')}", "this is a flow (a model file with 'steps'), not a scenario "
                                   "of changes: compare two flows as BEFORE AFTER",
                                   "これはフロー（steps を持つモデルファイル）で、変更を書いたシナリオではありません。"
                                   "二つのフローは BEFORE AFTER として比較してください")])
-    for k in data:
-        if k not in TOP_KEYS:
-            problems.append(Problem(_where(name, data, k), f"unknown key {k!r} in the scenario; known keys: {', '.join(TOP_KEYS)}",
-                                    f"シナリオの「{k}」は不明なキーです。使えるキー: {', '.join(TOP_KEYS)}"))
     title = as_text(data.get("name")).strip() or p.stem
     if len(title) > MAX_CELL_CHARS:
         problems.append(Problem(_where(name, data, "name"), f"the name is {len(title):,} characters, above the limit of "

@@ -60,6 +60,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 # "channel" is both a tools and a touchpoint alias in the contract; as a Steps
 # header it means tools (listed there first), as documented.
 
+# Alike in shape only to other label tables (render/mining.py _KIND): data, not logic.
 SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
     "orders_per_day": ("orders_per_day", "1日の受注件数", "受注件数/日", "注文数/日"),
     "days": ("days", "シミュレーション日数", "日数"),

@@ -78,19 +78,29 @@ def _rows(items: Any, keys: tuple[str, ...], name: str, what: str, problems: lis
     return rows
 
 
+def _read_mapping(path: str | Path, keys: tuple[str, ...], problems: list[Problem], not_mapping: tuple[str, str],
+                  whose: tuple[str, str] = ("", "")) -> dict[Any, Any]:
+    """A YAML/JSON file (model or scenario) that must be a mapping; unknown top keys go to ``problems``.
+
+    ``not_mapping``: the (en, ja) message when it is not a mapping; ``whose``: (en, ja) words naming the
+    file in the unknown-key message (" in the scenario", "シナリオの")."""
+    name = str(path)
+    data = load_document(Path(path), name)
+    if not isinstance(data, dict):
+        raise InputError([Problem(f"{name}:1", *not_mapping)])
+    for k in data:
+        if k not in keys:
+            problems.append(Problem(f"{name}:{_line(data, k)}", f"unknown key {k!r}{whose[0]}; known keys: {', '.join(keys)}",
+                                    f"{whose[1]}「{k}」は不明なキーです。使えるキー: {', '.join(keys)}"))
+    return data
+
+
 def read_model(path: str | Path, *, allow_missing: bool = False) -> Flow:
     """Read a YAML or JSON model file into a validated :class:`Flow`."""
-    p = Path(path)
     name = str(path)
-    data = load_document(p, name)
     problems: list[Problem] = []
-    if not isinstance(data, dict):
-        raise InputError([Problem(f"{name}:1", "a model file must be a mapping with 'steps'",
-                                  "モデルファイルは steps を含むマッピングにしてください")])
-    for k in data:
-        if k not in TOP_KEYS:
-            problems.append(Problem(f"{name}:{_line(data, k)}", f"unknown key {k!r}; known keys: {', '.join(TOP_KEYS)}",
-                                    f"「{k}」は不明なキーです。使えるキー: {', '.join(TOP_KEYS)}"))
+    data = _read_mapping(path, TOP_KEYS, problems, ("a model file must be a mapping with 'steps'",
+                                                     "モデルファイルは steps を含むマッピングにしてください"))
     version = data.get("flowmap", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         problems.append(Problem(f"{name}:{_line(data, 'flowmap')}", f"model format {version!r} is not supported (this flowmap reads {FORMAT_VERSION})",
@@ -133,7 +143,7 @@ def read_model(path: str | Path, *, allow_missing: bool = False) -> Flow:
     if "language" in data:
         settings.append(("language", data["language"], f"{name}:{_line(data, 'language')}", f"{name}:{_line(data, 'language')}"))
     japanese = is_japanese(as_text(r.values.get("name")) for r in steps[:50])
-    return build_flow(source=name, name=p.stem, steps=steps, owners=owners, tools=tools, settings=settings,
+    return build_flow(source=name, name=Path(path).stem, steps=steps, owners=owners, tools=tools, settings=settings,
                       has_next=True, japanese=japanese, problems=problems, lanes_given=lanes or None,
                       allow_missing=allow_missing)
 

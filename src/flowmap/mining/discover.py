@@ -40,6 +40,8 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..io.eventlog import EventLog
+
+# Same names as flowmap/__init__.py lists for .model: an import list, nothing to share.
 from ..model import (
     END,
     Duration,

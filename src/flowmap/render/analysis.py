@@ -6,9 +6,8 @@ import io
 import json
 from pathlib import Path
 
-from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from rich import box
 from rich.console import Console
@@ -22,6 +21,7 @@ from ..capacity import capacity_from_load, capacity_line
 from ..io.safecells import save_workbook
 from ..io.xlsx_out import print_wide
 from ._common import analyzer_label, join, join_capped, pct, severity_label
+from ._xlsx import new_workbook, style_header
 
 __all__ = ["to_json", "to_markdown", "to_text", "write_xlsx"]
 
@@ -170,10 +170,7 @@ _FILL: dict[Severity, str] = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEB
 def write_xlsx(a: Analysis, path: str | Path) -> None:
     lang = a.lang
     ja = lang == "ja"
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "指摘事項" if ja else "Findings"
+    wb, ws = new_workbook("指摘事項" if ja else "Findings")
     hdr = (["重要度", "分類", "指摘", "詳細", "工程", "担当者", "ツール", "データ", "分/日", "改善案"] if ja
            else ["severity", "analyzer", "title", "message", "steps", "owners", "tools", "data", "minutes/day", "suggestion"])
     ws.append(hdr)
@@ -222,11 +219,6 @@ def _finish(ws: object, widths: list[int]) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
 
     assert isinstance(ws, Worksheet)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-    ws.freeze_panes = "A2"
+    style_header(ws, widths)
     print_wide(ws)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{max(1, ws.max_row)}"

@@ -12,9 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 from rich import box
 from rich.console import Console
@@ -25,6 +23,7 @@ from .._lang import t
 from ..compare import MONTH_DAYS, Comparison, FindingDelta, OwnerDelta
 from ..io.safecells import append_row, save_workbook
 from ._common import analyzer_label, join, pct, severity_label
+from ._xlsx import new_workbook, style_header
 from .simulation import duration_text
 
 __all__ = ["money", "signed_duration", "to_json", "to_markdown", "to_text", "write_xlsx"]
@@ -368,12 +367,7 @@ def to_markdown(c: Comparison) -> str:
 # ------------------------------------------------------------------- xlsx
 
 def _header(ws: Worksheet, widths: list[int]) -> None:
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-    ws.freeze_panes = "A2"
+    style_header(ws, widths)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -383,10 +377,7 @@ def write_xlsx(c: Comparison, path: str | Path) -> None:
     """A workbook a lead can forward: summary, owners, steps and findings sheets."""
     lang = c.lang
     ja = lang == "ja"
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "概要" if ja else "Summary"
+    wb, ws = new_workbook("概要" if ja else "Summary")
     append_row(ws, [t(lang, "item", "項目"), t(lang, "value", "内容")])
     append_row(ws, [t(lang, "before", "変更前"), c.before.name])
     append_row(ws, [t(lang, "after", "変更後"), c.after.name])

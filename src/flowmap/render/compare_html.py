@@ -36,34 +36,12 @@ _JS = r"""
 (function () {
   const labels = JSON.parse(document.getElementById('fm-cmp-labels').textContent);
   let pending = 0;
-  function tip(t) {
-    const d = document.createElement('div');
-    d.className = 'fm-tip';
-    const h = document.createElement('div'); h.className = 'fm-tip-title'; h.textContent = t.title; d.appendChild(h);
-    for (const row of t.rows) {
-      const r = document.createElement('div');
-      const k = document.createElement('span'); k.className = 'fm-k'; k.textContent = row[0];
-      r.appendChild(k); r.appendChild(document.createTextNode(row[1])); d.appendChild(r);
-    }
-    for (const f of t.findings) {
-      const r = document.createElement('div'); r.className = 'fm-sev-' + f.level;
-      r.textContent = '[' + f.severity + '] ' + f.kind + ': ' + f.title; d.appendChild(r);
-    }
-    return d;
-  }
   for (const container of document.querySelectorAll('[data-fm-graph]')) {
     const data = JSON.parse(document.getElementById(container.getAttribute('data-fm-graph')).textContent);
-    for (const n of data.nodes) { n.title = tip(data.tips[n.id]); }
+    for (const n of data.nodes) { n.title = flowmapLanes.tip(data.tips[n.id], null); }
     const network = new vis.Network(container, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options);
     const ext = data.extent;
-    network.on('beforeDrawing', function (ctx) {
-      for (const b of data.bands) {
-        ctx.fillStyle = b.customer ? '#fffbea' : (b.shade ? '#f3f6fa' : '#ffffff');
-        ctx.fillRect(ext.x0 - 10, b.y0, ext.x1 - ext.x0 + 20, b.y1 - b.y0);
-        ctx.strokeStyle = '#c9d3df'; ctx.lineWidth = 1;
-        ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y1); ctx.lineTo(ext.x1 + 10, b.y1); ctx.stroke();
-      }
-    });
+    flowmapLanes.paintBands(network, data);
     network.on('afterDrawing', function (ctx) {
       const scale = network.getScale();
       const left = network.DOMtoCanvas({x: 0, y: 0}).x;
@@ -231,6 +209,7 @@ def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *
 def _kpis(c: Comparison) -> str:
     lang = c.lang
     n = {s: len(c.findings_by(s)) for s in STATUS}
+    # Alike in shape only to svg.histogram's list of <rect>s: KPI cards, not a chart.
     cards = [
         (t(lang, f"{c.freed_minutes:,.0f} min", f"{c.freed_minutes:,.0f} 分"), t(lang, "freed per day", "1日に空く作業時間")),
         (money(c.cost_per_month_saved, c.currency, lang), t(lang, "per month", "月あたりの金額")),
@@ -410,7 +389,7 @@ def compare_html(c: Comparison) -> str:
     scripts = (f'<script type="application/json" id="fm-data-before">{report._json_for_script(gb)}</script>'
                f'<script type="application/json" id="fm-data-after">{report._json_for_script(ga)}</script>'
                f'<script type="application/json" id="fm-cmp-labels">{report._json_for_script(labels)}</script>'
-               f"<script>{js}</script><script>{_JS}</script>")
+               f"<script>{js}</script><script>{report._asset('lanes.js')}</script><script>{_JS}</script>")
     style = f"<style>{css}</style><style>{report._CSS % {'font': report.FONT_STACK, 'height': '520px'}}{_CSS}</style>"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

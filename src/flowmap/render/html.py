@@ -85,7 +85,7 @@ def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height
         scripts = (f'<script type="application/json" id="flowmap-graph-data">{_json_for_script(graph)}</script>'
                    f'<script type="application/json" id="flowmap-labels">'
                    f'{_json_for_script({"findings": t(lang, "findings", "指摘"), "font": FONT_STACK})}</script>'
-                   f"<script>{js}</script><script>{_asset('graph.js')}</script>")
+                   f"<script>{js}</script><script>{_asset('lanes.js')}</script><script>{_asset('graph.js')}</script>")
     head_css = (f"<style>{css}</style>" if graph is not None else "") + f"<style>{_CSS % {'font': FONT_STACK, 'height': height}}</style>"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

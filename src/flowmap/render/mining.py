@@ -13,6 +13,7 @@ from .simulation import duration_text
 
 __all__ = ["check_html_section", "to_json", "to_markdown", "to_text"]
 
+# Alike in shape only to io/_schema.py's alias tables: data, not logic.
 _KIND = {
     "activity_not_in_flow": ("activity not in the flow", "フローにない工程"),
     "transition_not_in_flow": ("transition not in the flow", "フローにない遷移"),

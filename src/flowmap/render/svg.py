@@ -119,6 +119,7 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
            f'font-family="{FONT}" font-size="11">']
     if title:
         out.append(f'<text x="0" y="14" font-weight="bold" font-size="12">{escape(title)}</text>')
+    # Alike in shape only to compare_html._kpis (an append per item); different output.
     for i, c in enumerate(counts):
         h = plot_h * c / cmax
         x = left + i * bw

@@ -97,6 +97,7 @@ class OwnerStats:
                 "scheduled_minutes": _r(self.scheduled_minutes)}
 
 
+# Alike in shape only to StepStats/OwnerStats: each record's own fields and JSON keys.
 @dataclass
 class HandoffStats:
     from_owner: str

@@ -3,41 +3,16 @@
   // reaches the page through textContent or the canvas, never as HTML.
   const data = JSON.parse(document.getElementById('flowmap-graph-data').textContent);
   const labels = JSON.parse(document.getElementById('flowmap-labels').textContent);
-  function tip(t) {
-    const d = document.createElement('div');
-    d.className = 'fm-tip';
-    const h = document.createElement('div'); h.className = 'fm-tip-title'; h.textContent = t.title; d.appendChild(h);
-    for (const row of t.rows) {
-      const r = document.createElement('div');
-      const k = document.createElement('span'); k.className = 'fm-k'; k.textContent = row[0];
-      r.appendChild(k); r.appendChild(document.createTextNode(row[1])); d.appendChild(r);
-    }
-    if (t.findings.length) {
-      const fh = document.createElement('div'); fh.className = 'fm-tip-f'; fh.textContent = labels.findings; d.appendChild(fh);
-      for (const f of t.findings) {
-        const r = document.createElement('div'); r.className = 'fm-sev-' + f.level;
-        r.textContent = '[' + f.severity + '] ' + f.kind + ': ' + f.title; d.appendChild(r);
-      }
-    }
-    return d;
-  }
   const full = {};
   for (const n of data.nodes) {
-    n.title = tip(data.tips[n.id]);
+    n.title = flowmapLanes.tip(data.tips[n.id], labels.findings);
     full[n.id] = {label: n.label, font: Object.assign({}, n.font), widthConstraint: n.widthConstraint};
   }
   const nodes = new vis.DataSet(data.nodes);
   const container = document.getElementById('flowmap-graph');
   const network = new vis.Network(container, {nodes: nodes, edges: new vis.DataSet(data.edges)}, data.options);
   const ext = data.extent;
-  network.on('beforeDrawing', function (ctx) {
-    for (const b of data.bands) {
-      ctx.fillStyle = b.customer ? '#fffbea' : (b.shade ? '#f3f6fa' : '#ffffff');
-      ctx.fillRect(ext.x0 - 10, b.y0, ext.x1 - ext.x0 + 20, b.y1 - b.y0);
-      ctx.strokeStyle = '#c9d3df'; ctx.lineWidth = 1;
-      ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y1); ctx.lineTo(ext.x1 + 10, b.y1); ctx.stroke();
-    }
-  });
+  flowmapLanes.paintBands(network, data);
 
   // Lane names live in a gutter left of the canvas, so they never sit on a step; they follow
   // the bands as the view pans and zooms.
