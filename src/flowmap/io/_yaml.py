@@ -161,12 +161,25 @@ _NO_KEY: Any = object()
 _SPECIAL_TAGS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 
 
+def _fast_scalar(loader: _Loader, ev: Any) -> Any:
+    """The value of a scalar event, or ``_BAIL`` for an anchor, a tag, a refused or a special value."""
+    if ev.anchor is not None or ev.tag is not None:
+        return _BAIL
+    value = ev.value
+    tag = loader.resolve(yaml.ScalarNode, value, ev.implicit) if ev.implicit[0] else _STR_TAG
+    if tag == _STR_TAG:
+        return _BAIL if _BAD_CHARS.search(value) else value
+    ctor = loader.yaml_constructors.get(tag)
+    if ctor is None or tag in _SPECIAL_TAGS:
+        return _BAIL
+    data = ctor(loader, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style))
+    return _BAIL if loader.problems else data
+
+
 def _fast_events(loader: _Loader) -> Any:
-    """Build the document straight from the parser's events, without the node graph, when it is
-    an ordinary one: a mapping at the top, no anchors, aliases, explicit tags, merge keys,
-    complex or duplicate keys, nothing refused and nesting well below the limit.  Anything else
-    gives ``_BAIL`` and the node-based reading (which words every refusal) reads the text again;
-    the result is the same mappings, lists, values and line marks."""
+    """The document built straight from the parser's events (no node graph) when it is ordinary:
+    a mapping at the top; no anchor, alias, tag, merge, complex or duplicate key, refusal or deep
+    nesting.  Else ``_BAIL``: the node-based reading, which words every refusal, reads it again."""
     get: Any = loader.get_event
     if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
         return _BAIL
@@ -179,27 +192,14 @@ def _fast_events(loader: _Loader) -> Any:
     stack: list[Any] = [root]
     keys: list[Any] = [_NO_KEY]  # per open mapping: the key waiting for its value (and its line)
     key_lines: list[int] = [0]
-    constructors = loader.yaml_constructors
     scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     while True:
         ev = get()
         cls = ev.__class__
         if cls is scalar_event:
-            if ev.anchor is not None or ev.tag is not None:
+            data: Any = _fast_scalar(loader, ev)
+            if data is _BAIL:
                 return _BAIL
-            value = ev.value
-            tag = loader.resolve(yaml.ScalarNode, value, ev.implicit) if ev.implicit[0] else _STR_TAG
-            if tag == _STR_TAG:
-                if _BAD_CHARS.search(value):
-                    return _BAIL
-                data: Any = value
-            else:
-                ctor = constructors.get(tag)
-                if ctor is None or tag in _SPECIAL_TAGS:
-                    return _BAIL
-                data = ctor(loader, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style))
-                if loader.problems:
-                    return _BAIL
             line = ev.start_mark.line + 1
         elif cls is mapping_start or cls is sequence_start:
             if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 2:
