@@ -136,12 +136,16 @@ _SPLIT = re.compile(r"[,、，/／・;；\n]+")
 
 
 def split_list(value: object) -> list[str]:
-    """Split a list cell on , 、 ， / ・ ; or newline; blanks dropped."""
+    """Split a list cell on , 、 ， / ・ ; or newline; blanks dropped.
+
+    Each item is NFKC-normalised like a single cell (:func:`clean`), so a name typed as
+    ``物流（出荷）`` in a step matches the same name in the Owners or Tools list.
+    """
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
-        return [as_text(v) for v in value if as_text(v)]
-    return [p.strip() for p in _SPLIT.split(as_text(value)) if p.strip()]
+        return [t for t in (_nfkc(v) for v in value) if t]
+    return [t for t in (unicodedata.normalize("NFKC", p).strip() for p in _SPLIT.split(as_text(value))) if t]
 
 
 _YES = {"○", "◯", "●", "✓", "✔", "x", "yes", "y", "はい", "true", "1", "有", "あり"}

@@ -22,6 +22,7 @@ from .._lang import looks_japanese
 from ..cells import (
     ParseError,
     as_text,
+    name_key,
     norm_key,
     parse_bool,
     parse_days,
@@ -72,7 +73,7 @@ def _read_tools(rows: list[Row], ctx: Ctx) -> list[Tool]:
         tools.append(Tool(name=name, category=category, delay=delay))
         ctx.record("tool", name, row)
     ctx.tool_names = {t.name for t in tools}
-    ctx.tool_norm = {norm_key(t) for t in ctx.tool_names}
+    ctx.tool_norm = {name_key(t) for t in ctx.tool_names}
     return tools
 
 
@@ -87,7 +88,7 @@ def _owner_kind(row: Row, name: str, headcount: int | None, ctx: Ctx) -> Literal
                 f"種別「{kind_raw[:80]}」は 人・チーム・システム のいずれかにしてください")
     if kind is not None:
         return kind
-    if norm_key(name) in SYSTEM_WORDS or name in ctx.tool_names:
+    if name_key(name) in SYSTEM_WORDS or name in ctx.tool_names:
         return "system"
     return "team" if (headcount or 1) > 1 else "person"
 
@@ -118,7 +119,7 @@ def _read_owners(rows: list[Row], ctx: Ctx) -> list[Owner]:
 
 def _is_system(name: str, ctx: Ctx) -> bool:
     o = ctx.owners.get(name)
-    return (norm_key(name) in SYSTEM_WORDS or name in ctx.tool_names or norm_key(name) in ctx.tool_norm
+    return (name_key(name) in SYSTEM_WORDS or name in ctx.tool_names or name_key(name) in ctx.tool_norm
             or (o is not None and o.is_system))
 
 
@@ -182,7 +183,7 @@ def _step_owners(row: Row, sid: str, lane: str, customer: bool, mode: str, ctx: 
     for o in names:
         if o in ctx.owners:
             continue
-        if norm_key(o) in SYSTEM_WORDS or o in ctx.tool_names or o in ctx.step_tools:
+        if name_key(o) in SYSTEM_WORDS or o in ctx.tool_names or o in ctx.step_tools:
             ctx.owners[o] = Owner(name=o, lane=lane, kind="system")
         elif customer or not ctx.have_owner_sheet:
             ctx.owners[o] = Owner(name=o, lane=lane, kind="person")

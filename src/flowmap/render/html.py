@@ -27,7 +27,15 @@ from ..analyze import Analysis
 from ..graph import FlowGraph
 from ..model import Flow
 from ._common import analyzer_label, join, severity_label
-from .lanes import CUSTOMER_STYLE, FONT_STACK, MODE_STYLE, X_STEP, compact_columns, lane_graph
+from .lanes import (
+    CUSTOMER_STYLE,
+    FINDING_FRAME,
+    FONT_STACK,
+    MODE_STYLE,
+    X_STEP,
+    compact_columns,
+    lane_graph,
+)
 from .svg import Bar, bar_chart, histogram, line_chart, nice_step
 
 if TYPE_CHECKING:
@@ -66,10 +74,11 @@ def _legend(lang: str) -> str:
         (MODE_STYLE["auto"]["background"], MODE_STYLE["auto"]["border"], t(lang, "automated step", "自動の工程")),
         (MODE_STYLE["batch"]["background"], MODE_STYLE["batch"]["border"], t(lang, "batch step ◷", "バッチ工程 ◷")),
         (CUSTOMER_STYLE["background"], CUSTOMER_STYLE["border"], t(lang, "customer", "お客様の行動")),
-        ("#ffffff", "#c0392b", t(lang, "⚠ finding (high / medium)", "⚠ 指摘あり（高・中）")),
+        ("#ffffff", FINDING_FRAME["high"], t(lang, "⚠ finding: high", "⚠ 指摘あり（高）")),
+        ("#ffffff", FINDING_FRAME["medium"], t(lang, "⚠ finding: medium", "⚠ 指摘あり（中）")),
     ]
-    rows = "".join(f'<div><span class="sw" style="background:{bg};border:2px solid {bd}"></span>{escape(txt)}</div>'
-                   for bg, bd, txt in items)
+    rows = "".join(f'<div><span class="sw" style="background:{bg};border:{3 if bd in FINDING_FRAME.values() else 2}px '
+                   f'solid {bd}"></span>{escape(txt)}</div>' for bg, bd, txt in items)
     rows += (f'<div><span class="sw" style="border-top:3px dashed #c0392b;height:0"></span>'
              f'{escape(t(lang, "handoff between owners", "担当者間の引き継ぎ"))}</div>')
     rows += f'<div>{escape(t(lang, "thicker arrow = more cases", "矢印が太いほど件数が多い"))}</div>'

@@ -32,6 +32,10 @@ MODE_STYLE = {
     "batch": {"background": "#fdebd0", "border": "#d35400"},
 }
 CUSTOMER_STYLE = {"background": "#fff7d6", "border": "#b8860b"}
+FINDING_FRAME = {"high": "#b0003a", "medium": "#8e44ad"}
+"""Frame of a step with a finding (with a ⚠ before its id): crimson for high, purple for medium.
+Chosen far (CIE76 ΔE ≥ 35) from every mode and customer border, so a medium finding never reads
+as a batch step (orange) and a high one never as a customer step; tests/test_lane_frames.py checks it."""
 
 
 def _wrap(text: str, width: int = 18) -> str:
@@ -136,14 +140,14 @@ def _label(s: Step, lang: str) -> str:
 
 def _node(net: Network, s: Step, style: dict[str, str], worst: str | None, x: float, y: float, lane: int,
           lang: str) -> None:
-    border = {"high": "#c0392b", "medium": "#e67e22", "low": style["border"]}.get(worst or "", style["border"])
+    border = FINDING_FRAME.get(worst or "", style["border"])
     prefix = "⚠ " if worst in ("high", "medium") else ""
     net.add_node(
         s.id, label=f"{prefix}{s.id}  {_label(s, lang)}", shape="box", x=x, y=y,
         color={"background": style["background"], "border": border,
                "highlight": {"background": "#ffffff", "border": border},
                "hover": {"background": "#ffffff", "border": border}},
-        borderWidth=4 if worst in ("high", "medium") else (2 if s.mode != "manual" else 1),
+        borderWidth=5 if worst == "high" else 4 if worst == "medium" else (2 if s.mode != "manual" else 1),
         shapeProperties={"borderDashes": [6, 3] if s.mode == "batch" else False, "borderRadius": 10 if s.mode == "auto" else 3},
         font={"face": FONT_STACK, "size": 16, "color": "#1b1b1b"},
         widthConstraint={"minimum": 150, "maximum": 190}, margin=8, physics=False, fixed=True,

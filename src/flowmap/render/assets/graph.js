@@ -84,7 +84,7 @@
       const boxPx = data.column * 0.95 * scale;            // on-screen width a step may take
       const units = Math.max(4, Math.floor((boxPx - 8) / (READABLE_PX * 0.5)));  // a CJK character is 2 units
       const room = Math.max(2, Math.min(7, Math.floor(rowH * scale * 0.85 / (READABLE_PX * 1.3))));
-      const lines = [n.fm_id];  // the id whole (a red border marks findings); the name as far as it fits
+      const lines = [n.fm_id];  // the id whole (a crimson / purple frame marks findings); the name as far as it fits
       let rest = n.fm_name;
       while (rest && lines.length < room - 1) { const part = take(rest, units); lines.push(part[0]); rest = part[1]; }
       if (rest) { lines.push(shorten(rest, units)); }
