@@ -63,8 +63,22 @@ def _norm_key(value: object) -> str:
     return _SPACE.sub("", s).lower()
 
 
+_NAME_CACHE: dict[str, str] = {}
+
+
 def name_key(value: object) -> str:
     """A step name or id for matching: NFKC, case and spaces ignored (remarks in brackets kept)."""
+    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # each id is matched several times
+        key = _NAME_CACHE.get(value)
+        if key is None:
+            key = _name_key(value)
+            if len(_NAME_CACHE) < _CLEAN_CACHE_SIZE:
+                _NAME_CACHE[value] = key
+        return key
+    return _name_key(value)
+
+
+def _name_key(value: object) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)).strip()).lower()
 
 
