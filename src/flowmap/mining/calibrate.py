@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..io.eventlog import EventLog
-from ..model import END, Flow, check_flow
+from ..model import END, Flow, Step, check_flow
 from .discover import discover, is_wait_step
-from .profile import profile_log
+from .profile import LogProfile, profile_log
 
 __all__ = ["calibrate"]
 
@@ -40,7 +40,20 @@ def calibrate(flow: Flow, log: EventLog, *, lang: str | None = None) -> tuple[Fl
         if a is not None and prof.activities[a].count:
             step_act[s.id] = a
 
-    # ---- durations and batch times
+    _durations(new, log, step_act, disc_by_name, lang, changes)
+    new = _shares(new, prof, step_act, lang, changes)
+    _arrivals(new, found, prof, step_act, lang, changes)
+    _owners(new, found, lang, changes)
+    unmatched = [s.name for s in new.steps if s.id not in step_act and not is_wait_step(s)]
+    if unmatched:
+        changes.append(_t(lang, f"not in the log, kept as they were: {', '.join(unmatched)}",
+                          f"ログになく、そのままの工程: {'、'.join(unmatched)}"))
+    return new, changes
+
+
+def _durations(new: Flow, log: EventLog, step_act: dict[str, int], disc_by_name: dict[str, Step], lang: str,
+               changes: list[str]) -> None:
+    """Each matched step's duration and batch times, as discovered."""
     for s in new.steps:
         a = step_act.get(s.id)
         if a is None:
@@ -58,7 +71,8 @@ def calibrate(flow: Flow, log: EventLog, *, lang: str | None = None) -> tuple[Fl
                               f"{s.id} {s.name}: バッチ {before} → {d.batch.text(lang)}"))
             s.batch = d.batch
 
-    # ---- branch shares of the flow's own edges
+
+def _edge_counts(new: Flow, prof: LogProfile, step_act: dict[str, int]) -> Counter[tuple[str, str]]:
     counts: Counter[tuple[str, str]] = Counter()
     for (a, b), c in prof.transitions.items():
         for sid, x in step_act.items():
@@ -70,6 +84,12 @@ def calibrate(flow: Flow, log: EventLog, *, lang: str | None = None) -> tuple[Fl
         for sid, x in step_act.items():
             if x == a:
                 counts[(sid, END)] += c
+    return counts
+
+
+def _shares(new: Flow, prof: LogProfile, step_act: dict[str, int], lang: str, changes: list[str]) -> Flow:
+    """The shares of the flow's own branches as the log took them; the flow (a new one when a branch is dropped)."""
+    counts = _edge_counts(new, prof, step_act)
     by_src: dict[str, list[int]] = {}
     for i, e in enumerate(new.edges):
         by_src.setdefault(e.source, []).append(i)
@@ -115,8 +135,12 @@ def calibrate(flow: Flow, log: EventLog, *, lang: str | None = None) -> tuple[Fl
     for (src, tgt), c in missing.most_common():
         changes.append(_t(lang, f"not changed: the log goes {src}→{tgt} in {c} cases; the flow has no such edge",
                           f"変更なし: ログには {src}→{tgt} が {c} 件ありますが、フローにその遷移がありません"))
+    return new
 
-    # ---- arrivals
+
+def _arrivals(new: Flow, found: Flow, prof: LogProfile, step_act: dict[str, int], lang: str,
+              changes: list[str]) -> None:
+    """Cases per day, entry volumes and the hourly profile."""
     rate = round(prof.arrivals_per_day(), 2)
     vols = {s.id: s.volume for s in new.steps if s.volume is not None and s.volume > 0}
     if vols:
@@ -141,7 +165,9 @@ def calibrate(flow: Flow, log: EventLog, *, lang: str | None = None) -> tuple[Fl
                           else "時間帯別の到着比率を削除（ログでは一日を通じて均等）"))
         new.settings.hourly_profile = list(found.settings.hourly_profile)
 
-    # ---- owners: hours, days, headcount
+
+def _owners(new: Flow, found: Flow, lang: str, changes: list[str]) -> None:
+    """Each owner's working hours, days and headcount."""
     found_owners = found.owner_map()
     for o in new.owners:
         f = found_owners.get(o.name)
@@ -161,8 +187,3 @@ def calibrate(flow: Flow, log: EventLog, *, lang: str | None = None) -> tuple[Fl
             changes.append(_t(lang, f"{o.name}: headcount {o.capacity} → {f.headcount}",
                               f"{o.name}: 人数 {o.capacity} → {f.headcount}"))
             o.headcount = f.headcount
-    unmatched = [s.name for s in new.steps if s.id not in step_act and not is_wait_step(s)]
-    if unmatched:
-        changes.append(_t(lang, f"not in the log, kept as they were: {', '.join(unmatched)}",
-                          f"ログになく、そのままの工程: {'、'.join(unmatched)}"))
-    return new, changes

@@ -123,7 +123,43 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
     prof = profile or profile_log(log)
     rp = _Replay(flow)
     act_step = _name_map(flow, log)
-    names = log.activities
+    fitting, total_moves, bad_moves, dev, skipped = _replay_cases(prof, rp, act_step, log.activities)
+    deviations = _deviations(flow, rp, act_step, dev, skipped)
+    result = CheckResult(flow.name, log.source, prof.cases, fitting, prof.cases - sum(prof.finished),
+                         1 - bad_moves / total_moves if total_moves else 0.0, deviations,
+                         _step_timing(flow, prof, act_step), _branches(flow, prof, rp, act_step),
+                         {"model": round(sum(flow.entry_volumes().values()), 3), "log": round(prof.arrivals_per_day(), 3)})
+    log_lt = _lt(prof.lead_times())
+    if simulate_model:
+        from ..simulation import simulate
+
+        sim = simulate(flow, days=days, seed=seed, replications=replications)
+        lt = sim.lead_time
+        result.lead_time = {"model": {"mean": round(lt.mean, 3), "p50": round(lt.p50, 3), "p90": round(lt.p90, 3)},
+                            "log": log_lt}
+        ss = sim.settings
+        result.simulation = {"days": ss.days, "replications": ss.replications, "seed": ss.seed,
+                             "start": ss.start.isoformat()}
+        waits = {x.step: x.wait_mean_minutes for x in sim.steps}
+        for row in result.steps:
+            row["model_wait_minutes"] = round(waits.get(row["step"], 0.0), 3)
+    else:
+        result.lead_time = {"model": None, "log": log_lt}  # type: ignore[dict-item]
+    step_of_act = {sid: a for a, sid in act_step.items()}
+    gaps = {a: (sum(ap.gaps) / len(ap.gaps) if len(ap.gaps) else None) for a, ap in enumerate(prof.activities)}
+    for row in result.steps:
+        ai = step_of_act.get(row["step"])
+        g = gaps.get(ai) if ai is not None else None
+        row["log_wait_minutes"] = None if g is None else round(g, 3)
+    return result
+
+
+_Deviation = tuple[str, str, str]
+
+
+def _replay_cases(prof: LogProfile, rp: _Replay, act_step: dict[int, str], names: list[str]
+                  ) -> tuple[int, int, int, Counter[_Deviation], Counter[str]]:
+    """Each case's path replayed on the flow: fitting cases, moves, bad moves, deviations and skipped steps."""
 
     def label(a: int) -> str:
         return act_step.get(a, names[a])
@@ -131,11 +167,11 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
     fitting = 0
     total_moves = 0
     bad_moves = 0
-    dev: Counter[tuple[str, str, str]] = Counter()
+    dev: Counter[_Deviation] = Counter()
     skipped: Counter[str] = Counter()
     for path, finished in zip(prof.paths or [], prof.finished, strict=True):
         ok = True
-        case_dev: set[tuple[str, str, str]] = set()
+        case_dev: set[_Deviation] = set()
         moves = 1 + max(0, len(path) - 1) + (1 if finished else 0)
         bad = 0
         for a in set(path):
@@ -167,6 +203,11 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
         bad_moves += bad
         for d in case_dev:
             dev[d] += 1
+    return fitting, total_moves, bad_moves, dev, skipped
+
+
+def _deviations(flow: Flow, rp: _Replay, act_step: dict[int, str], dev: Counter[_Deviation],
+                skipped: Counter[str]) -> list[dict[str, Any]]:
     deviations: list[dict[str, Any]] = []
     for (kind, x, y), n in dev.items():
         item: dict[str, Any] = {"kind": kind, "cases": n}
@@ -187,8 +228,11 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
         if s.id not in seen_steps and not is_wait_step(s):
             deviations.append({"kind": "step_not_in_log", "step": s.id, "name": s.name, "cases": 0})
     deviations.sort(key=lambda d: (-d["cases"], d["kind"], str(d.get("from", d.get("step", d.get("activity", ""))))))
+    return deviations
 
-    # ---- timing per step
+
+def _step_timing(flow: Flow, prof: LogProfile, act_step: dict[int, str]) -> list[dict[str, Any]]:
+    """Per visible step: the modeled and the logged mean duration."""
     step_of_act = {sid: a for a, sid in act_step.items()}
     steps_out: list[dict[str, Any]] = []
     for s in flow.steps:
@@ -203,8 +247,11 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
         steps_out.append({"step": s.id, "name": s.name, "model_mean_minutes": round(s.duration.mean, 3),
                           "log_mean_minutes": None if log_mean is None else round(log_mean, 3),
                           "log_count": ap.count if ap else 0})
+    return steps_out
 
-    # ---- branches: modeled vs observed shares between visible steps
+
+def _branches(flow: Flow, prof: LogProfile, rp: _Replay, act_step: dict[int, str]) -> list[dict[str, Any]]:
+    """Modeled vs observed shares between visible steps."""
     out_total: Counter[str] = Counter()
     pair_count: Counter[tuple[str, str]] = Counter()
     for (a, b), c in prof.transitions.items():
@@ -227,30 +274,4 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
         branches.append({"from": sid, "to": t, "model_share": round(model, 4),
                          "log_share": round(pair_count[(sid, t)] / out_total[sid], 4) if out_total[sid] else None,
                          "log_count": pair_count[(sid, t)]})
-
-    result = CheckResult(flow.name, log.source, prof.cases, fitting, prof.cases - sum(prof.finished),
-                         1 - bad_moves / total_moves if total_moves else 0.0, deviations, steps_out, branches,
-                         {"model": round(sum(flow.entry_volumes().values()), 3), "log": round(prof.arrivals_per_day(), 3)})
-    log_lt = _lt(prof.lead_times())
-    if simulate_model:
-        from ..simulation import simulate
-
-        sim = simulate(flow, days=days, seed=seed, replications=replications)
-        lt = sim.lead_time
-        result.lead_time = {"model": {"mean": round(lt.mean, 3), "p50": round(lt.p50, 3), "p90": round(lt.p90, 3)},
-                            "log": log_lt}
-        ss = sim.settings
-        result.simulation = {"days": ss.days, "replications": ss.replications, "seed": ss.seed,
-                             "start": ss.start.isoformat()}
-        waits = {x.step: x.wait_mean_minutes for x in sim.steps}
-        for row in result.steps:
-            row["model_wait_minutes"] = round(waits.get(row["step"], 0.0), 3)
-    else:
-        result.lead_time = {"model": None, "log": log_lt}  # type: ignore[dict-item]
-    gaps = {a: (sum(ap.gaps) / len(ap.gaps) if len(ap.gaps) else None) for a, ap in enumerate(prof.activities)}
-    for row in result.steps:
-        ai = step_of_act.get(row["step"])
-        g = gaps.get(ai) if ai is not None else None
-        row["log_wait_minutes"] = None if g is None else round(g, 3)
-    return result
-
+    return branches

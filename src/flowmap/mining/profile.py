@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..io.eventlog import EventLog
+from ..io.eventlog import EventLog, Trace
 from .fit import quantile
 
 __all__ = ["ActivityProfile", "LogProfile", "profile_log"]
@@ -133,6 +133,36 @@ def weekday(t: float) -> int:
     return (int(t // MINUTES_PER_DAY) + 3) % 7
 
 
+@dataclass
+class _ResourceFigures:
+    """Per resource: clock times, weekdays and dates of its work, and its executions' known starts and ends."""
+    clock: dict[int, array[float]] = field(default_factory=dict)
+    weekdays: dict[int, list[int]] = field(default_factory=dict)
+    dates: dict[int, set[int]] = field(default_factory=dict)
+    starts: dict[int, array[float]] = field(default_factory=dict)
+    ends: dict[int, array[float]] = field(default_factory=dict)
+
+    def add(self, tr: Trace) -> None:
+        rclock, rweek, rdates, rs, re_ = self.clock, self.weekdays, self.dates, self.starts, self.ends
+        for r, s, e in zip(tr.resources, tr.starts, tr.ends, strict=True):
+            if not r:
+                continue
+            began = e if math.isnan(s) else s
+            rc = rclock.get(r)
+            if rc is None:
+                rclock[r] = rc = array("d")
+                rweek[r] = [0] * 7
+                rdates[r] = set()
+                rs[r] = array("d")
+                re_[r] = array("d")
+            rc.append(began % MINUTES_PER_DAY)
+            rweek[r][weekday(began)] += 1
+            rdates[r].add(int(began // MINUTES_PER_DAY))
+            if not math.isnan(s):
+                rs[r].append(s)
+                re_[r].append(e)
+
+
 def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
     acts = [ActivityProfile(n) for n in log.activities]
     transitions: Counter[tuple[int, int]] = Counter()
@@ -142,14 +172,9 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
     last_act: array[int] = array("l")
     paths: list[tuple[int, ...]] | None = [] if keep_paths else None
     all_gaps: array[float] = array("d")
-    rclock: dict[int, array[float]] = {}
-    rweek: dict[int, list[int]] = {}
-    rdates: dict[int, set[int]] = {}
-    rs: dict[int, array[float]] = {}
-    re_: dict[int, array[float]] = {}
+    res = _ResourceFigures()
     for tr in log.traces():
-        prev = -1
-        prev_end = math.nan
+        prev, prev_end = -1, math.nan
         s0 = tr.starts[0]
         first = tr.ends[0] if math.isnan(s0) else s0  # events come in order of their start (or end)
         last = max(tr.ends)
@@ -169,19 +194,6 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
             ap.dates.add(int(began // MINUTES_PER_DAY))
             if r:
                 ap.resources[r] += 1
-                rc = rclock.get(r)
-                if rc is None:
-                    rclock[r] = rc = array("d")
-                    rweek[r] = [0] * 7
-                    rdates[r] = set()
-                    rs[r] = array("d")
-                    re_[r] = array("d")
-                rc.append(clock)
-                rweek[r][weekday(began)] += 1
-                rdates[r].add(int(began // MINUTES_PER_DAY))
-                if not math.isnan(s):
-                    rs[r].append(s)
-                    re_[r].append(e)
             if g:
                 ap.groups[g] += 1
             if prev >= 0:
@@ -197,6 +209,7 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
             else:
                 ap.first += 1
             prev, prev_end = a, e
+        res.add(tr)
         case_first.append(first)
         case_last.append(last)
         last_act.append(prev)
@@ -205,6 +218,17 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
     log_end = max(case_last) if len(case_last) else 0.0
     log_start = min(case_first) if len(case_first) else 0.0
     quiet = quantile(sorted(all_gaps), 0.99) if len(all_gaps) else 0.0
+    finished = _finished(case_last, last_act, transitions, log_end, quiet)
+    ends: Counter[int] = Counter(a for a, f in zip(last_act, finished, strict=True) if f)
+    return LogProfile(log, acts, transitions, tgaps, ends, case_first, case_last, finished, paths, quiet,
+                      (log_end - log_start) / MINUTES_PER_DAY, log_start, res.clock, res.weekdays, res.dates,
+                      res.starts, res.ends)
+
+
+def _finished(case_last: array[float], last_act: array[int], transitions: Counter[tuple[int, int]],
+              log_end: float, quiet: float) -> array[int]:
+    """1 for each case that ended: its last event lies before the log's quiet window, or it stopped at
+    an activity nothing ever follows."""
     finished: array[int] = array("b", (1 if last < log_end - quiet or quiet == 0 else 0 for last in case_last))
     if not any(finished):  # a log too short to tell: take every case as finished
         finished = array("b", [1] * len(case_last))
@@ -215,6 +239,4 @@ def profile_log(log: EventLog, *, keep_paths: bool = True) -> LogProfile:
     for i, a in enumerate(last_act):
         if not finished[i] and a in terminal:
             finished[i] = 1
-    ends: Counter[int] = Counter(a for a, f in zip(last_act, finished, strict=True) if f)
-    return LogProfile(log, acts, transitions, tgaps, ends, case_first, case_last, finished, paths, quiet,
-                      (log_end - log_start) / MINUTES_PER_DAY, log_start, rclock, rweek, rdates, rs, re_)
+    return finished

@@ -211,7 +211,7 @@ def _chart(r: SweepResult, title: str, ylabel: str, lines: list[tuple[str, str, 
     return "".join(out)
 
 
-def to_html(r: SweepResult, lang: str, title: str = "") -> str:
+def _html_charts(r: SweepResult, lang: str) -> list[str]:
     x = _x_axis(r)
     cats = [] if all(isinstance(run.values[x], int | float) for run in r.runs) else \
         list(dict.fromkeys(str(run.values[x]) for run in r.runs))
@@ -234,6 +234,10 @@ def to_html(r: SweepResult, lang: str, title: str = "") -> str:
     name0 = next(iter(series))
     charts.append(_chart(r, t(lang, f"Utilization per owner, % ({name0})", f"担当者ごとの稼働率 %（{name0}）"), "%",
                          util_lines, cats))
+    return charts
+
+
+def _html_table(r: SweepResult, lang: str) -> str:
     headers = _headers(r, lang)
     rows = []
     for run in r.runs:
@@ -244,8 +248,13 @@ def to_html(r: SweepResult, lang: str, title: str = "") -> str:
             hot = (owner != h and util.get(owner, 0.0) >= 0.95) or (owner in run.saturated and owner != h)
             cells.append(f'<td{" class=hot" if hot else ""}>{escape(text)}</td>')
         rows.append(f'<tr{" class=marked" if run.marked else ""}>' + "".join(cells) + "</tr>")
-    table = ("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"
-             + "".join(rows) + "</tbody></table>")
+    return ("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def to_html(r: SweepResult, lang: str, title: str = "") -> str:
+    charts = _html_charts(r, lang)
+    table = _html_table(r, lang)
     notes = [escape(line) for line in _knee_lines(r, lang)]
     caps = ", ".join(f"{c.owner} {c.max_orders_per_day:,.0f}" for c in r.capacity if c.max_orders_per_day is not None)
     s = r.settings

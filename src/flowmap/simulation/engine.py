@@ -33,14 +33,14 @@ import bisect
 import datetime as dt
 import math
 import random
-from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import simpy
 
-from ..model import END, Flow, Milestone, Schedule, Step, people_of
+from ..model import END, Flow, Milestone, Step, people_of
 from .calendar import Calendar, closed_dates, next_fire
+from .parts import BatchQueue, CaseState, CompiledStep, Servers, arrive_at_join, mark_starts
 from .results import (
     EventRecord,
     HandoffStats,
@@ -70,99 +70,6 @@ class RunPlan:
     seed: int
     start: dt.date
     milestones: tuple[Milestone, ...] = ()
-
-
-class _Step:
-    """One step compiled for the hot loop."""
-
-    __slots__ = ("batch", "cal", "cum", "delay", "ends", "fork", "idx", "join", "kind", "lane", "name", "owner_key",
-                 "people", "res", "res_name", "route", "sample", "sid", "starts", "targets")
-
-    def __init__(self, idx: int, step: Step) -> None:
-        self.idx = idx
-        self.sid, self.name, self.lane = step.id, step.name, step.lane
-        self.owner_key = "・".join(step.owners)
-        self.batch: _Batch | None = None
-        self.cal: Calendar | None = None
-        self.cum: list[float] = []
-        self.targets: list[int] = []
-        self.delay: Callable[[], float] | None = None
-        self.kind = 0  # 0: no queue, 1: queued at a resource, 2: batch
-        self.people = False
-        self.res: Servers | None = None
-        self.res_name = ""
-        self.route: Callable[[], float] | None = None
-        self.sample: Callable[[], float] = _zero
-        self.starts: tuple[int, ...] = ()  # segments that begin when a case reaches this step
-        self.ends: tuple[int, ...] = ()  # segments that end when this step ends
-        self.fork = step.fork  # starts every target together (one token per branch)
-        self.join = step.join == "all"  # waits until every branch of its fork has arrived
-
-    def next_index(self) -> int:
-        """The index of the next step (-1: the case ends)."""
-        if len(self.targets) == 1:
-            return self.targets[0]
-        assert self.route is not None
-        return self.targets[bisect.bisect_right(self.cum, self.route())]
-
-
-def _zero() -> float:
-    return 0.0
-
-
-class Servers:
-    """``capacity`` people working first come, first served: a lean SimPy resource.
-
-    Acquiring a free server takes no event at all (the case goes straight on);
-    a busy pool hands out an event that the next release succeeds.  This is the
-    semantics of ``simpy.Resource`` without its request objects and put/get
-    queues, which were half of the engine's time.
-    """
-
-    __slots__ = ("env", "free", "queue")
-
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        self.env = env
-        self.free = capacity
-        self.queue: deque[simpy.Event] = deque()
-
-    def acquire(self) -> simpy.Event | None:
-        """None when a server is free (taken now), else the event of the turn in the queue."""
-        if self.free:
-            self.free -= 1
-            return None
-        ev = self.env.event()
-        self.queue.append(ev)
-        return ev
-
-    def release(self) -> None:
-        """Hand the server to the first in the queue, or free it."""
-        if self.queue:
-            self.queue.popleft().succeed()
-        else:
-            self.free += 1
-
-
-class _Case:
-    """One case: its tokens (one per parallel branch running), arrival time and segment marks."""
-
-    __slots__ = ("active", "cid", "marks", "steps", "t0")
-
-    def __init__(self, cid: int, t0: float, marks: dict[int, float] | None) -> None:
-        self.cid, self.t0, self.marks = cid, t0, marks
-        self.active = 1  # tokens still walking; the case ends when the last one ends
-        self.steps = 0
-
-
-class _Batch:
-    """Cases waiting for a batch step's next run."""
-
-    __slots__ = ("full", "open_days", "schedule", "step", "waiting")
-
-    def __init__(self, step: _Step, schedule: Schedule, open_days: list[bool] | None, env: simpy.Environment) -> None:
-        self.step, self.schedule, self.open_days = step, schedule, open_days
-        self.waiting: list[simpy.Event] = []
-        self.full = env.event()
 
 
 class Replication:
@@ -216,9 +123,9 @@ class Replication:
                 self.resources[o.name] = Servers(self.env, o.capacity)
                 self.busy[o.name] = 0.0
 
-    def _compile(self, idx: int, s: Step) -> _Step:
+    def _compile(self, idx: int, s: Step) -> CompiledStep:
         streams, customer = self.streams, self._customer
-        c = _Step(idx, s)
+        c = CompiledStep(idx, s)
         c.sample = s.duration.sampler(_FIXED if s.duration.kind == "fixed" else streams.get("duration", s.id))
         first = s.owners[0] if s.owners else None
         is_customer = s.lane in customer
@@ -246,7 +153,7 @@ class Replication:
                 break
         if c.kind == 2 and s.batch is not None:
             cal = self.calendars.get(first) if first else None
-            c.batch = _Batch(c, s.batch, cal.open_days if cal is not None else None, self.env)
+            c.batch = BatchQueue(c, s.batch, cal.open_days if cal is not None else None, self.env)
         return c
 
     def _attach_milestones(self) -> None:
@@ -267,7 +174,7 @@ class Replication:
         self.last = now
         self.in_system += delta
 
-    def run_batch(self, b: _Batch) -> _Proc:
+    def run_batch(self, b: BatchQueue) -> _Proc:
         """Fire ``b`` on its schedule; each run takes the sum of its cases' durations."""
         env, step = self.env, b.step
         while True:
@@ -303,81 +210,59 @@ class Replication:
     def case(self, cid: int, entry: int) -> _Proc:
         """The process of one case walking the flow from step ``entry`` (its first token, without a
         delegating generator in between: every resume of a case costs one frame, not two)."""
-        cs = _Case(cid, self.env.now, {} if self.segment_hist else None)
+        cs = CaseState(cid, self.env.now, {} if self.segment_hist else None)
         self._track(1)
         return self._walk(cs, entry, None, cs.t0, ())
 
-    def _walk(self, cs: _Case, i: int, prev: _Step | None, prev_end: float,
+    def _walk(self, cs: CaseState, i: int, prev: CompiledStep | None, prev_end: float,
               frames: tuple[list[int], ...]) -> _Proc:
         """One token of case ``cs`` from step ``i``. A fork starts a token per branch (the first one
         goes on in this generator); a join lets the last arriving token of its fork go on.
-        ``frames`` holds, per open fork, [branches, arrived]."""
+        ``frames`` holds, per open fork, [branches, arrived]. The hot loop: what every step does is inline,
+        what only some steps do (forks, joins, milestones, handoffs) is a call."""
         env, steps, horizon, busy, sink = self.env, self.steps, self.horizon, self.busy, self.sink
-        count, wait_sum, service_sum, handoffs = self.count, self.wait_sum, self.service_sum, self.handoffs
-        timeout = env.timeout
-        marks = cs.marks
+        count, wait_sum, service_sum = self.count, self.wait_sum, self.service_sum
+        timeout, marks = env.timeout, cs.marks
         while i >= 0:
             st = steps[i]
             if st.join and frames:
-                frame = frames[-1]
-                frame[1] += 1
-                if frame[1] < frame[0]:  # not the last branch: this token ends here
+                rest = arrive_at_join(frames)
+                if rest is None:  # not the last branch: this token ends here
                     break
-                frames = frames[:-1]
-            handoff = prev is not None and st.people and prev.people and st.owner_key != prev.owner_key
-            if handoff:
-                assert prev is not None
-                sampler = prev.delay or st.delay
-                if sampler is not None:
-                    yield timeout(sampler())
+                frames = rest
+            handoff = prev if prev is not None and st.people and prev.people and st.owner_key != prev.owner_key else None
+            if handoff is not None and (sampler := handoff.delay or st.delay) is not None:
+                yield timeout(sampler())
             arrive = env.now
             if marks is not None:
-                for k in st.starts:
-                    if k not in marks:
-                        marks[k] = arrive
-            if st.kind == 0:
-                if st.cal is not None:
-                    o = st.cal.next_open(arrive)
-                    if o > arrive:
-                        yield timeout(o - arrive)
-                begin = env.now
-                yield timeout(st.sample())
-            elif st.kind == 1:
+                mark_starts(marks, st, arrive)
+            if st.kind != 2:  # 0: no queue, 1: queued at a resource
                 res = st.res
-                assert res is not None
-                turn = res.acquire()
-                if turn is not None:
-                    yield turn
+                if res is not None:
+                    turn = res.acquire()
+                    if turn is not None:
+                        yield turn
                 if st.cal is not None:
                     o = st.cal.next_open(env.now)
                     if o > env.now:
                         yield timeout(o - env.now)
                 begin = env.now
                 d = st.sample()
-                if begin < horizon:
+                if res is not None and begin < horizon:
                     busy[st.res_name] += min(begin + d, horizon) - begin
                 yield timeout(d)
-                res.release()
+                if res is not None:
+                    res.release()
             else:
                 begin = yield from self._join_batch(st)
             end = env.now
             count[i] += 1
             wait_sum[i] += begin - arrive
             service_sum[i] += end - begin
-            if handoff:
-                assert prev is not None
-                h = handoffs.get((prev.owner_key, st.owner_key))
-                if h is None:
-                    handoffs[(prev.owner_key, st.owner_key)] = [1, begin - prev_end]
-                else:
-                    h[0] += 1
-                    h[1] += begin - prev_end
+            if handoff is not None:
+                self._handoff(handoff, st, begin - prev_end)
             if marks is not None:
-                for k in st.ends:
-                    t = marks.get(k)
-                    if t is not None and t >= 0:
-                        self.segment_hist[k].add(end - t)
-                        marks[k] = -1.0
+                self._mark_ends(marks, st, end)
             if sink is not None:
                 sink((cs.cid, st.name, st.res_name, st.lane, begin, end))
             prev, prev_end = st, end
@@ -385,22 +270,45 @@ class Replication:
             if cs.steps >= MAX_STEPS_PER_CASE or not st.targets:
                 break
             if st.fork:
-                branch = frames + ([len(st.targets), 0],)
-                cs.active += len(st.targets) - 1
-                for t in st.targets[1:]:
-                    env.process(self._walk(cs, t, st, end, branch))
-                frames = branch
-                i = st.targets[0]
-            elif st.route is None:
-                i = st.targets[0]
-            else:
-                i = st.targets[bisect.bisect_right(st.cum, st.route())]
+                frames = self._fork(cs, st, end, frames)
+            i = st.targets[0] if st.fork or st.route is None else st.targets[bisect.bisect_right(st.cum, st.route())]
+        self._token_ends(cs)
+
+    def _token_ends(self, cs: CaseState) -> None:
+        """A token of ``cs`` has ended; the last one ends the case (unless it was cut off)."""
         cs.active -= 1
         if cs.active == 0 and cs.steps < MAX_STEPS_PER_CASE:
-            self.lead.add(env.now - cs.t0)
+            self.lead.add(self.env.now - cs.t0)
             self._track(-1)
 
-    def _join_batch(self, st: _Step) -> Generator[simpy.Event, object, float]:
+    def _handoff(self, prev: CompiledStep, st: CompiledStep, gap: float) -> None:
+        """Count a handoff between two owners and the time from the previous step's end to this one's start."""
+        key = (prev.owner_key, st.owner_key)
+        h = self.handoffs.get(key)
+        if h is None:
+            self.handoffs[key] = [1, gap]
+        else:
+            h[0] += 1
+            h[1] += gap
+
+    def _mark_ends(self, marks: dict[int, float], st: CompiledStep, end: float) -> None:
+        """Milestone segments that end at ``st``: each case's first pass counts once."""
+        for k in st.ends:
+            t = marks.get(k)
+            if t is not None and t >= 0:
+                self.segment_hist[k].add(end - t)
+                marks[k] = -1.0
+
+    def _fork(self, cs: CaseState, st: CompiledStep, end: float, frames: tuple[list[int], ...]) -> tuple[list[int], ...]:
+        """Start a token for every branch of fork ``st`` but the first (which goes on in the caller); the frames
+        of the branches."""
+        branch = frames + ([len(st.targets), 0],)
+        cs.active += len(st.targets) - 1
+        for t in st.targets[1:]:
+            self.env.process(self._walk(cs, t, st, end, branch))
+        return branch
+
+    def _join_batch(self, st: CompiledStep) -> Generator[simpy.Event, object, float]:
         b = st.batch
         assert b is not None
         done = self.env.event()
@@ -480,3 +388,4 @@ def run_replication(flow: Flow, plan: RunPlan, rep: int, keep_events: bool = Fal
     out = r.run()
     out.events = kept
     return out
+
