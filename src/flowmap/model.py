@@ -331,9 +331,8 @@ class Flow(_Model):
 
     def loc(self, kind: str, key: str, field: str = "") -> str:
         """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""
-        private = self.__pydantic_private__ or {}  # not self._locs: pydantic's private-attribute lookup is slow
-        locs: dict[tuple[str, str, str], str] = private.get("_locs") or {}
-        return locs.get((kind, key, field)) or locs.get((kind, key, "")) or str(private.get("_source", ""))
+        locs: dict[tuple[str, str, str], str] = (self.__pydantic_private__ or {}).get("_locs") or {}  # not slow self._locs
+        return locs.get((kind, key, field)) or locs.get((kind, key, "")) or self._source
 
     # -- lookups -----------------------------------------------------------
     def step_map(self) -> dict[str, Step]:
