@@ -36,6 +36,7 @@ def _where_ja(a: Args) -> str:
     return f" {a['tools']} の間で" if isinstance(tools, list) and len(tools) > 1 else f" {a['tools']} に"
 
 
+# EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {
     "automation.transcription": Words(
         title="Automate {step} {step_name}",

@@ -65,6 +65,7 @@ def _keep_ja(a: Args) -> str:
     return f"一つのシステム（{a['keep']}）" if a.raw("keep") else "一つの共有システム"
 
 
+# EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {
     "duplication.same_data": Words(
         title="{items} entered at {times} steps",

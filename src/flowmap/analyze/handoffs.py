@@ -23,6 +23,7 @@ PING_PONG = (Grade("medium", "work returns to the owner it came from (A → B �
 WAIT = (Grade("low", f"a handoff over a tool with a delay, ≥ {WAIT_MINUTES:g} case-minutes of waiting a day (lead time, not work)",
               f"遅延のある手段での引き継ぎで、1 日延べ {WAIT_MINUTES:g} 分以上の待ち（作業時間ではなくリードタイム）"),)
 
+# EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {
     "handoffs.many": Words(
         title="{per_case:.1f} handoffs per case",

@@ -31,6 +31,7 @@ GRADES = (
 )
 
 
+# _en and _ja alike in shape only: the same few choices worded and ordered per language's grammar.
 def _en(a: Args) -> str:
     emo = a.raw("emotion")
     feeling = f"{emo:+d}" if isinstance(emo, int) else "not given"
@@ -49,6 +50,7 @@ def _ja(a: Args) -> str:
             + (f"で「{a['pain']}」と感じています。" if a.raw("pain") else "で不満を感じています。"))
 
 
+# EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {"journey.pain_point": Words(title="Pain point at {step} {step_name}", message=_en,
                                   suggestion="Fix what the customer meets here first; it weighs on reorders.")}
 JA = {"journey.pain_point": Words(title="{step} {step_name} でお客様が不満", message=_ja,

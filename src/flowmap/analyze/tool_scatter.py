@@ -41,6 +41,7 @@ LANE = (Grade("low", "a lane using more than scatter_tools internal communicatio
 CUSTOMER = (Grade("low", "the shop meets customers on scatter_tools or more channels: a choice for them, a record to keep in one place",
                   "お客様との接点の手段が scatter_tools 種類以上（お客様には選択肢、記録は一か所に）"),)
 
+# EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {
     "tool_scatter.owner": Words(
         title="{owner} communicates internally through {count} tools",

@@ -49,6 +49,7 @@ def _peers_ja(a: Args) -> str:
     return f"{a['lane']} の他の担当者は {a['peer_figures']} で、{a['underload']:.0%} 未満の人はいません。偏りではなく人手の不足です。"
 
 
+# EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {
     "workload_imbalance.idle_peers": Words(
         title="{owner} at {utilization:.0%} while {first_idle} is at {first_idle_utilization:.0%}",

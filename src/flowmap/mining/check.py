@@ -24,7 +24,8 @@ from typing import Any
 
 from ..io.eventlog import EventLog
 from ..model import END, Flow
-from .discover import _batch_shared, is_wait_step
+from ._timing import _batch_shared
+from .discover import is_wait_step
 from .fit import quantile
 from .profile import LogProfile, profile_log
 
