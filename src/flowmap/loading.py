@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,5 +31,23 @@ def read(path: str | Path, *, allow_missing: bool = False) -> Loaded:
     """Read a workbook or model file, check it and build its graph (which also rejects endless loops).
 
     ``allow_missing``: blank durations and owners are warnings in ``flow.notes``, not problems."""
-    flow = load_flow(path, allow_missing=allow_missing)
-    return Loaded(flow=flow, graph=build_graph(flow), path=str(path))
+    with _few_collections():
+        flow = load_flow(path, allow_missing=allow_missing)
+        return Loaded(flow=flow, graph=build_graph(flow), path=str(path))
+
+
+_YOUNG_OBJECTS = 50_000
+"""Objects allocated between two young-generation collections while a flow is read (Python's
+default, 700, makes the collector walk the growing flow thousands of times: a sixth of the
+CPU time of reading a 10,000-step workbook).  Reading makes almost no reference cycles."""
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect garbage less often while reading; the thresholds are restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _YOUNG_OBJECTS), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

@@ -331,7 +331,7 @@ class Flow(_Model):
 
     def loc(self, kind: str, key: str, field: str = "") -> str:
         """Where a thing was read (``FILE:SHEET!CELL`` / ``FILE:LINE``)."""
-        locs = self._locs
+        locs: dict[tuple[str, str, str], str] = (self.__pydantic_private__ or {}).get("_locs") or {}  # not slow self._locs
         return locs.get((kind, key, field)) or locs.get((kind, key, "")) or self._source
 
     # -- lookups -----------------------------------------------------------

@@ -24,6 +24,9 @@ class ParseError(ValueError):
 
 
 _SPACE = re.compile(r"\s+")
+_CLEAN_CACHE: dict[str, str] = {}
+_CLEAN_CACHE_SIZE = 50_000
+"""Most texts :func:`clean` and :func:`norm_key` remember each (names, lanes and tools repeat on every row)."""
 
 
 def _remark_start(s: str) -> int:
@@ -37,8 +40,22 @@ def _remark_start(s: str) -> int:
     return min(found) if found else -1
 
 
+_KEY_CACHE: dict[str, str] = {}
+
+
 def norm_key(value: object) -> str:
     """Normalise a header or key for matching: NFKC, case, spaces, remarks."""
+    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # owners, tools and modes repeat on every row
+        key = _KEY_CACHE.get(value)
+        if key is None:
+            key = _norm_key(value)
+            if len(_KEY_CACHE) < _CLEAN_CACHE_SIZE:
+                _KEY_CACHE[value] = key
+        return key
+    return _norm_key(value)
+
+
+def _norm_key(value: object) -> str:
     s = unicodedata.normalize("NFKC", str(value)).strip()
     cut = _remark_start(s)
     if cut >= 0:
@@ -46,8 +63,22 @@ def norm_key(value: object) -> str:
     return _SPACE.sub("", s).lower()
 
 
+_NAME_CACHE: dict[str, str] = {}
+
+
 def name_key(value: object) -> str:
     """A step name or id for matching: NFKC, case and spaces ignored (remarks in brackets kept)."""
+    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # each id is matched several times
+        key = _NAME_CACHE.get(value)
+        if key is None:
+            key = _name_key(value)
+            if len(_NAME_CACHE) < _CLEAN_CACHE_SIZE:
+                _NAME_CACHE[value] = key
+        return key
+    return _name_key(value)
+
+
+def _name_key(value: object) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)).strip()).lower()
 
 
@@ -94,7 +125,16 @@ def _nfkc(value: object) -> str:
 
 def clean(value: object) -> str:
     """A cell value as NFKC-normalised, stripped text ('' for blank)."""
-    return _nfkc(value) if value is not None else ""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        text = _CLEAN_CACHE.get(value)
+        if text is None:
+            text = _nfkc(value)
+            if len(value) <= MAX_CELL_CHARS and len(_CLEAN_CACHE) < _CLEAN_CACHE_SIZE:
+                _CLEAN_CACHE[value] = text
+        return text
+    return _nfkc(value)
 
 
 def _bounded(value: object, en: str, ja: str) -> str:

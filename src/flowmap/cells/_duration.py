@@ -8,6 +8,7 @@ import re
 
 from ..model import Duration
 from ._base import (
+    MAX_CELL_CHARS,
     MAX_MINUTES,
     ParseError,
     _bounded,
@@ -136,8 +137,23 @@ def _duration_value(value: object) -> Duration | None:
     return None
 
 
+_CACHE: dict[str, Duration] = {}
+_CACHE_SIZE = 10_000
+
+
 def parse_duration(value: object) -> Duration:
     """A step duration in minutes, possibly random."""
+    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # the same few durations recur on many steps
+        known = _CACHE.get(value)
+        if known is None:
+            known = _parse_duration(value)  # a refusal raises and is not remembered
+            if len(_CACHE) < _CACHE_SIZE:
+                _CACHE[value] = known
+        return Duration.model_construct(kind=known.kind, params=known.params)  # a fresh copy of a validated one
+    return _parse_duration(value)
+
+
+def _parse_duration(value: object) -> Duration:
     held = _duration_value(value)
     if held is not None:
         return held

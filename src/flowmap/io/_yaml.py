@@ -36,6 +36,7 @@ MAX_INT_DIGITS = 30
 """Longest integer a model file may hold."""
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Loader(yaml.CSafeLoader):
@@ -47,6 +48,36 @@ class _Loader(yaml.CSafeLoader):
         self.problems: list[tuple[int, str, str]] = []
         self.depth = 0
         self.aliases = 0
+        self.tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """PyYAML's implicit resolution, the same tags, without trying the patterns again for a
+        value seen before or for one whose first character starts no pattern (most text)."""
+        if kind is yaml.ScalarNode and implicit[0] and value:
+            tag = self.tags.get(value)
+            if tag is None:
+                if value[0] not in self.yaml_implicit_resolvers and None not in self.yaml_implicit_resolvers \
+                        and not self.yaml_path_resolvers:
+                    return self.DEFAULT_SCALAR_TAG
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(value) <= 64:  # a bound on what the cache holds
+                    self.tags[value] = tag
+            return tag
+        if kind is yaml.MappingNode and not self.yaml_path_resolvers:
+            return self.DEFAULT_MAPPING_TAG
+        if kind is yaml.SequenceNode and not self.yaml_path_resolvers:
+            return self.DEFAULT_SEQUENCE_TAG
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+    def build_child(self, node: yaml.Node) -> Any:
+        """``construct_object(node, deep=True)`` with a fast path for the common case, a text scalar
+        built for the first time below the depth limit (the same value, the same bookkeeping)."""
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG and self.depth < MAX_DEPTH \
+                and node not in self.constructed_objects:
+            data = _construct_str(self, node)
+            self.constructed_objects[node] = data
+            return data
+        return self.construct_object(node, deep=True)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """Refuse deep nesting and alias bombs while building, each node once (an alias is a
@@ -81,18 +112,18 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             loader.problem(key_node, "a key must be plain text, not a list or mapping",
                            "キーはリストやマッピングではなく文字列にしてください")
             continue
-        key = loader.construct_object(key_node, deep=True)
+        key = loader.build_child(key_node)
         if key in out:
             loader.problem(key_node, f"the key {short(key)!r} is given twice (first on line {out.lines[key]})",
                            f"キー「{short(key)}」が二度書かれています（最初は {out.lines[key]} 行目）")
             continue
-        out[key] = loader.construct_object(value_node, deep=True)
+        out[key] = loader.build_child(value_node)
         out.lines[key] = key_node.start_mark.line + 1
     return out
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out = LineList([loader.build_child(child) for child in node.value])
     out.line = node.start_mark.line + 1
     out.lines = [child.start_mark.line + 1 for child in node.value]
     return out
@@ -125,7 +156,98 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
+_BAIL: Any = object()
+_NO_KEY: Any = object()
+_SPECIAL_TAGS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+
+
+def _fast_scalar(loader: _Loader, ev: Any) -> Any:
+    """The value of a scalar event, or ``_BAIL`` for an anchor, a tag, a refused or a special value."""
+    if ev.anchor is not None or ev.tag is not None:
+        return _BAIL
+    value = ev.value
+    tag = loader.resolve(yaml.ScalarNode, value, ev.implicit) if ev.implicit[0] else _STR_TAG
+    if tag == _STR_TAG:
+        return _BAIL if _BAD_CHARS.search(value) else value
+    ctor = loader.yaml_constructors.get(tag)
+    if ctor is None or tag in _SPECIAL_TAGS:
+        return _BAIL
+    data = ctor(loader, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style))
+    return _BAIL if loader.problems else data
+
+
+def _fast_events(loader: _Loader) -> Any:
+    """The document built straight from the parser's events (no node graph) when it is ordinary:
+    a mapping at the top; no anchor, alias, tag, merge, complex or duplicate key, refusal or deep
+    nesting.  Else ``_BAIL``: the node-based reading, which words every refusal, reads it again."""
+    get: Any = loader.get_event
+    if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
+        return _BAIL
+    ev: Any = get()
+    if ev.__class__ is not yaml.MappingStartEvent or ev.anchor is not None or ev.tag is not None:
+        return _BAIL
+    root = LineDict()
+    root.line = ev.start_mark.line + 1  # type: ignore[union-attr]
+    root.lines = {}
+    stack: list[Any] = [root]
+    keys: list[Any] = [_NO_KEY]  # per open mapping: the key waiting for its value (and its line)
+    key_lines: list[int] = [0]
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    while True:
+        ev = get()
+        cls = ev.__class__
+        if cls is scalar_event:
+            data: Any = _fast_scalar(loader, ev)
+            if data is _BAIL:
+                return _BAIL
+            line = ev.start_mark.line + 1
+        elif cls is mapping_start or cls is sequence_start:
+            if ev.anchor is not None or ev.tag is not None or len(stack) >= MAX_DEPTH - 2:
+                return _BAIL
+            data = LineDict() if cls is mapping_start else LineList()
+            data.line = line = ev.start_mark.line + 1
+            data.lines = {} if cls is mapping_start else []
+        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            stack.pop()
+            keys.pop()
+            key_lines.pop()
+            if not stack:
+                break
+            continue
+        else:  # an alias, or anything unexpected
+            return _BAIL
+        top = stack[-1]
+        if top.__class__ is LineList:
+            top.append(data)
+            top.lines.append(line)
+        elif keys[-1] is _NO_KEY:
+            if cls is not scalar_event or data in top:
+                return _BAIL  # a complex or a duplicate key
+            keys[-1] = data
+            key_lines[-1] = line
+        else:
+            top[keys[-1]] = data
+            top.lines[keys[-1]] = key_lines[-1]
+            keys[-1] = _NO_KEY
+        if cls is not scalar_event:
+            stack.append(data)
+            keys.append(_NO_KEY)
+            key_lines.append(0)
+    if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
+        return _BAIL
+    return root
+
+
 def _yaml(text: str, name: str) -> Any:
+    fast = _Loader(text, name)
+    try:
+        data = _fast_events(fast)
+    except Exception:  # the node-based reading below reports it with its line
+        data = _BAIL
+    finally:
+        fast.dispose()
+    if data is not _BAIL:
+        return data
     loader = _Loader(text, name)
     try:
         node = loader.get_single_node()

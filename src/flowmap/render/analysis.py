@@ -6,9 +6,6 @@ import io
 import json
 from pathlib import Path
 
-from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
 from rich import box
 from rich.console import Console
 from rich.padding import Padding
@@ -18,10 +15,7 @@ from rich.text import Text
 from .._lang import t
 from ..analyze import SEVERITIES, Analysis, Finding, Severity
 from ..capacity import capacity_from_load, capacity_line
-from ..io.safecells import save_workbook
-from ..io.xlsx_out import print_wide
 from ._common import analyzer_label, join, join_capped, pct, severity_label
-from ._xlsx import new_workbook, style_header
 
 __all__ = ["to_json", "to_markdown", "to_text", "write_xlsx"]
 
@@ -168,6 +162,13 @@ _FILL: dict[Severity, str] = {"high": "F8CBAD", "medium": "FFE699", "low": "DDEB
 
 
 def write_xlsx(a: Analysis, path: str | Path) -> None:
+    # openpyxl is imported only when a workbook is written: it is a fifth of the text output's start-up
+    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+    from openpyxl.styles import Alignment, PatternFill
+
+    from ..io.safecells import save_workbook
+    from ._xlsx import new_workbook
+
     lang = a.lang
     ja = lang == "ja"
     wb, ws = new_workbook("指摘事項" if ja else "Findings")
@@ -216,7 +217,11 @@ def _display_width(text: str) -> int:
 
 
 def _finish(ws: object, widths: list[int]) -> None:
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from ..io.xlsx_out import print_wide
+    from ._xlsx import style_header
 
     assert isinstance(ws, Worksheet)
     style_header(ws, widths)
