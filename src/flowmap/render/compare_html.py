@@ -28,7 +28,7 @@ from .svg import FONT, Bar, bar_chart, nice_step
 __all__ = ["compare_html", "overlaid_histogram"]
 
 REMOVED = {"background": "#f6d5d1", "border": "#c0392b"}
-ADDED = {"background": "#e8daef", "border": "#7d3c98"}
+ADDED = {"background": "#d1f2f5", "border": "#117a8b"}  # teal: purple is the medium-finding frame (lanes.FINDING_FRAME)
 AUTOMATED = {"background": "#d5f5e3", "border": "#1e8449"}
 BEFORE_COLOR, AFTER_COLOR = "#7f8c8d", "#e67e22"
 
@@ -148,6 +148,8 @@ def _legend(lang: str) -> str:
         (report.MODE_STYLE["batch"], t(lang, "batch ◷", "バッチ ◷")), (report.CUSTOMER_STYLE, t(lang, "customer", "お客様")),
         (REMOVED, t(lang, "✕ removed", "✕ 削除")), (ADDED, t(lang, "＋ added", "＋ 追加")),
         (AUTOMATED, t(lang, "⚙ automated / batched", "⚙ 自動化・バッチ化")),
+        ({"background": "#ffffff", "border": report.FINDING_FRAME["high"]}, t(lang, "⚠ finding: high", "⚠ 指摘あり（高）")),
+        ({"background": "#ffffff", "border": report.FINDING_FRAME["medium"]}, t(lang, "⚠ finding: medium", "⚠ 指摘あり（中）")),
     ]
     return '<div class="fm-cmp-legend">' + "".join(
         f'<span class="sw" style="background:{s["background"]};border:2px solid {s["border"]}"></span>{escape(label)}'

@@ -41,7 +41,7 @@ from .svg import Bar, bar_chart, histogram, line_chart, nice_step
 if TYPE_CHECKING:
     from ..simulation import SimulationResult
 
-__all__ = ["CUSTOMER_STYLE", "FONT_STACK", "MODE_STYLE", "X_STEP", "compact_columns", "lane_graph", "report_html",
+__all__ = ["CUSTOMER_STYLE", "FINDING_FRAME", "FONT_STACK", "MODE_STYLE", "X_STEP", "compact_columns", "lane_graph", "report_html",
            "view_html"]
 
 def _asset(name: str) -> str:
