@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 MAX_CELL_CHARS = 200
@@ -43,16 +44,21 @@ def _remark_start(s: str) -> int:
 _KEY_CACHE: dict[str, str] = {}
 
 
+def _remembered(cache: dict[str, str], value: object, fn: Callable[[object], str]) -> str:
+    """``fn(value)``, remembered per distinct short string in a bounded cache."""
+    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:
+        got = cache.get(value)
+        if got is None:
+            got = fn(value)
+            if len(cache) < _CLEAN_CACHE_SIZE:
+                cache[value] = got
+        return got
+    return fn(value)
+
+
 def norm_key(value: object) -> str:
     """Normalise a header or key for matching: NFKC, case, spaces, remarks."""
-    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # owners, tools and modes repeat on every row
-        key = _KEY_CACHE.get(value)
-        if key is None:
-            key = _norm_key(value)
-            if len(_KEY_CACHE) < _CLEAN_CACHE_SIZE:
-                _KEY_CACHE[value] = key
-        return key
-    return _norm_key(value)
+    return _remembered(_KEY_CACHE, value, _norm_key)  # owners, tools and modes repeat on every row
 
 
 def _norm_key(value: object) -> str:
@@ -68,14 +74,7 @@ _NAME_CACHE: dict[str, str] = {}
 
 def name_key(value: object) -> str:
     """A step name or id for matching: NFKC, case and spaces ignored (remarks in brackets kept)."""
-    if isinstance(value, str) and len(value) <= MAX_CELL_CHARS:  # each id is matched several times
-        key = _NAME_CACHE.get(value)
-        if key is None:
-            key = _name_key(value)
-            if len(_NAME_CACHE) < _CLEAN_CACHE_SIZE:
-                _NAME_CACHE[value] = key
-        return key
-    return _name_key(value)
+    return _remembered(_NAME_CACHE, value, _name_key)  # each id is matched several times
 
 
 def _name_key(value: object) -> str:
@@ -127,14 +126,7 @@ def clean(value: object) -> str:
     """A cell value as NFKC-normalised, stripped text ('' for blank)."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        text = _CLEAN_CACHE.get(value)
-        if text is None:
-            text = _nfkc(value)
-            if len(value) <= MAX_CELL_CHARS and len(_CLEAN_CACHE) < _CLEAN_CACHE_SIZE:
-                _CLEAN_CACHE[value] = text
-        return text
-    return _nfkc(value)
+    return _remembered(_CLEAN_CACHE, value, _nfkc)
 
 
 def _bounded(value: object, en: str, ja: str) -> str:
