@@ -397,3 +397,14 @@ def test_workbook_without_anything_hostile_still_reads(tmp_path: Path) -> None:
     r = run("validate", tmp_path / "ok.xlsx")
     assert r.code == 0 and r.out.startswith("ok: 2 steps")
     bounded(r)
+
+
+@pytest.mark.parametrize("field", ["name", "owner"])
+def test_megabyte_plain_name_in_a_model_file(tmp_path: Path, field: str) -> None:
+    # a plain 1 MB name parses fast, but no label is a document: refused at its line, bounded
+    big = "受" * 1_000_000
+    step = {"name": f"name: '{big}', owner: Ann", "owner": f"name: a, owner: '{big}'"}[field]
+    src = _yaml(tmp_path, f"steps:\n  - {{id: S1, {step}, lane: ops, duration: 5}}\n")
+    r = run("validate", src)
+    refused(r, "m.yaml:2" if field == "name" else "m.yaml", "above the limit of 1,000")  # an owner named only in Steps has no line of its own
+    bounded(r)

@@ -177,6 +177,22 @@ def _check_reachable(c: _Check) -> None:
                   f"工程 {_short(s.id)}（{_short(s.name)}）には開始工程（{shown}）からたどり着けません")
 
 
+def _check_name_lengths(c: _Check) -> None:
+    from .limits import MAX_NAME_CHARS
+
+    flow = c.flow
+    ja = {"flow": "フロー名", "lane": "レーン名", "owner": "担当者名", "tool": "ツール名", "step id": "工程ID", "step name": "工程名"}
+    named = [(flow.source, "flow", flow.name)] + [(flow.loc("lane", la.name, "name"), "lane", la.name) for la in flow.lanes]
+    named += [(flow.loc("owner", o.name, "name"), "owner", o.name) for o in flow.owners]
+    named += [(flow.loc("tool", t.name, "name"), "tool", t.name) for t in flow.tools]
+    for s in flow.steps:
+        named += [(flow.loc("step", s.id, "id"), "step id", s.id), (flow.loc("step", s.id, "name"), "step name", s.name)]
+    for where, what, text in named:
+        if len(text) > MAX_NAME_CHARS:
+            c.add(where, f"the {what} {_short(text)!r} is {len(text):,} characters long, above the limit of {MAX_NAME_CHARS:,}",
+                  f"{ja[what]}「{_short(text)}」が {len(text):,} 文字あります（上限 {MAX_NAME_CHARS:,} 文字）")
+
+
 def check_flow(flow: Flow) -> list[Problem]:
     """Every problem of a flow, each with its location (see :func:`flowmap.model.check_flow`)."""
     from . import limits
@@ -185,6 +201,7 @@ def check_flow(flow: Flow) -> list[Problem]:
     if not flow.steps:
         c.add(flow.source, "the flow has no steps", "工程が一つもありません")
         return c.problems
+    _check_name_lengths(c)
     _check_steps(c)
     _check_owners_and_tools(c)
     _check_references(c)

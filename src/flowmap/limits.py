@@ -57,6 +57,8 @@ FIRST_YEAR, LAST_YEAR = 1970, 2200
 """Years a simulation may start in (calendars and timestamps stay in range)."""
 MAX_VISITS_PER_CASE = 1000
 """Most times a case may pass one step on average (loops that are almost never left)."""
+MAX_NAME_CHARS = 1000
+"""Longest flow, lane, owner, tool or step name or step id (a label, not a document)."""
 
 
 def max_workers() -> int:
