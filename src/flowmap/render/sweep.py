@@ -73,7 +73,9 @@ def _knee_lines(r: SweepResult, lang: str) -> list[str]:
     for k in r.knees:
         series = ", ".join(f"{a}={v}" for a, v in k.series.items()) or t(lang, "as given", "指定どおり")
         a = f"{k.analytic_orders_per_day:,.0f}" if k.analytic_orders_per_day is not None else "-"
-        s = f"{k.simulated_orders_per_day:,.0f}" if k.simulated_orders_per_day is not None else t(lang, "none", "なし")
+        turn = k.simulated_orders_per_day
+        sim = (t(lang, f"the simulation turns at {turn:,.0f}", f"シミュレーションでは {turn:,.0f} 件から悪化") if turn is not None
+               else t(lang, "the simulation does not turn within the grid", "シミュレーションではグリッド内で悪化なし"))
         if k.agrees:
             ok = t(lang, "agrees", "一致")
         elif k.simulated_orders_per_day is None:
@@ -83,8 +85,8 @@ def _knee_lines(r: SweepResult, lang: str) -> list[str]:
                    "平均負荷より早い: バッチ・勤務時間・引き継ぎで先に待ちが積み上がる")
         else:
             ok = t(lang, "later than the analytic capacity", "解析上の処理能力より遅い")
-        out.append(t(lang, f"{series}: {k.owner or '-'} saturates at {a} orders/day (analytic); the simulation turns at {s} ({ok})",
-                     f"{series}: {k.owner or '-'} が 1日 {a} 件で飽和（解析）; シミュレーションでは {s} 件から悪化（{ok}）"))
+        out.append(t(lang, f"{series}: {k.owner or '-'} saturates at {a} orders/day (analytic); {sim} ({ok})",
+                     f"{series}: {k.owner or '-'} が 1日 {a} 件で飽和（解析）; {sim}（{ok}）"))
     return out
 
 
