@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,10 +20,12 @@ import flowmap
 from flowmap.model import Duration, Flow, Lane, Owner, Settings, Step, WorkHours
 from flowmap.sweep import parse_vary, run_sweep
 
-from .conftest import MODELS, ROOT
+from .conftest import MODELS
+from .test_html import ARTIFACTS, browser
+
+__all__ = ["browser"]  # the fixture, imported for its use below
 
 Run = Callable[..., Result]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def erlang_c_wait(c: int, lam: float, mu: float) -> float:
@@ -171,31 +172,21 @@ def test_every_format(cli: Run, tmp_path: Path) -> None:
     assert "<svg" in text and "http://" not in text.replace("http://www.w3.org", "") and "翌日バッチ導入" in text
 
 
-def test_sweep_page_in_browser(cli: Run, tmp_path: Path) -> None:
-    path = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser")) if p), None)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        path = None
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("headless Chromium and playwright are required under CI")
-        pytest.skip("no Chromium on this machine")
+def test_sweep_page_in_browser(cli: Run, tmp_path: Path, browser: Any) -> None:
     out = tmp_path / "sweep.html"
     r = cli("sweep", MODELS / "ec_order_asis.yaml", "--vary", "orders_per_day=100:300:50", "--vary", "headcount.事務スタッフ=2,3",
             "--days", "5", "--replications", "2", "--start", "2026-11-30", "--format", "html", "-o", out)
     assert r.exit_code == 0, r.output
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
-        page = b.new_context(viewport={"width": 1300, "height": 900}, offline=True).new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(out.resolve().as_uri())
-        assert page.locator("svg.chart").count() == 2
-        assert page.locator("svg.chart path").count() == 4 + 7  # mean and p90 per staffing option; one line per owner
-        assert page.locator("circle[fill='#d62728']").count() > 0  # saturation points marked
-        assert page.locator("tbody tr").count() == 10
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "sweep_ec_order_asis.png"), full_page=True)
-        b.close()
+    ctx = browser.new_context(viewport={"width": 1300, "height": 900}, offline=True)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.resolve().as_uri())
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart path").count() == 4 + 7  # mean and p90 per staffing option; one line per owner
+    assert page.locator("circle[fill='#d62728']").count() > 0  # saturation points marked
+    assert page.locator("tbody tr").count() == 10
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "sweep_ec_order_asis.png"), full_page=True)
+    ctx.close()
     assert not errors
