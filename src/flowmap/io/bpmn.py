@@ -725,7 +725,7 @@ def _to_flow(g: _Graph, p: Path, name: str, fm_flow: _El | None, note: Any, prob
             os_ = outs(nid)
             if len(os_) == 1 and is_step(os_[0][0]):
                 join_all.add(os_[0][0])
-    for nid in synthetic:
+    for nid in [n for n in nodes if n in synthetic]:  # in the file's order: a set's order changes from run to run
         el = el_of(nid)
         if el.tag == "parallelGateway" and len(inc(nid)) > 1:
             join_all.add(nid)
