@@ -403,3 +403,23 @@ def test_a_shift_jis_file_from_a_japanese_modeler_is_read(cli: Run) -> None:
     res = cli("validate", path)
     assert res.exit_code == 0 and f"{path}:16 (g1)" in res.output
 
+
+
+def test_every_command_prints_what_reading_bpmn_assumed_once_on_stderr(tmp_path: Path) -> None:
+    """validate printed the notes (boundary event read as a branch, no durations…) and every other command kept
+    them to itself: analyze, simulate, view and report now print each one once on stderr, stdout untouched."""
+    from click.testing import CliRunner
+
+    from flowmap.cli import main
+
+    path = FOREIGN / "camunda_modeler_2.6.0_boundary_event.bpmn"
+    notes = [f"note: {n.text()}" for n in flowmap.load(path).notes]
+    assert any("boundary event on Task_1" in n for n in notes)
+    for args in (("analyze", path, "--format", "json"), ("simulate", path, "--days", "1"),
+                 ("view", path, "-o", tmp_path / "v.html"), ("report", path, "-o", tmp_path / "r.html", "--days", "1")):
+        res = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        assert [ln for ln in res.stderr.splitlines() if ln.startswith("note: ")] == notes, args
+        assert "note: " not in res.stdout
+    res = CliRunner().invoke(main, ["analyze", str(path), "--format", "json"], catch_exceptions=False)
+    assert json.loads(res.stdout)["flow"]["steps"] >= 2
