@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .registry import ANALYZERS
 
-__all__ = ["severity_table", "thresholds_table"]
+__all__ = ["reasons_table", "severity_table", "thresholds_table"]
 
 
 def _cell(text: str) -> str:
@@ -32,4 +32,16 @@ def thresholds_table(lang: str = "en") -> str:
     for spec in ANALYZERS.values():
         for t in spec.thresholds:
             rows.append(f"| `{t.key}` | {t.default:g} | `{spec.name}` | {_cell(t.ja if ja else t.en)} |")
+    return "\n".join(rows) + "\n"
+
+
+def reasons_table(lang: str = "en") -> str:
+    """Markdown: analyzer, reason code, why it does not run (with its params as placeholders)."""
+    ja = lang == "ja"
+    head = "| 分析 | 理由コード | 実行できない理由 |" if ja else "| analyzer | reason code | why it does not run |"
+    rows = [head, "|---|---|---|"]
+    for spec in ANALYZERS.values():
+        for code, words in spec.reasons.get("ja" if ja else "en", {}).items():
+            text = words if isinstance(words, str) else "(worded by a function of the params)"
+            rows.append(f"| `{spec.name}` | `{code}` | {_cell(text)} |")
     return "\n".join(rows) + "\n"
