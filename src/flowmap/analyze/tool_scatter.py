@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..graph import work_tools
 from ..model import people_of
 from ._base import Context, Finding, NotApplicable, Params
 from ._spec import AnalyzerSpec, Grade, Threshold, Words, grade, num
@@ -212,7 +213,7 @@ def _per_lane(ctx: Context, limit: int) -> list[Finding]:
 
 
 def analyze(ctx: Context) -> list[Finding]:
-    if not any(s.tools for s in ctx.flow.steps):
+    if not any(work_tools(s, ctx.tools) for s in ctx.flow.steps):
         raise NotApplicable("tool_scatter.no_tools", {"steps": len(ctx.flow.steps)})
     limit = int(ctx.threshold(SCATTER.key))
     # Scatter costs attention and lost messages rather than a countable number of minutes,
