@@ -23,7 +23,7 @@ from . import html as report
 from ._common import analyzer_label, join, pct, severity_label
 from .compare.words import STATUS, change_text, minutes_text, money, signed_duration, summary_lines
 from .simulation import duration_text
-from .svg import FONT, Bar, bar_chart, nice_step
+from .svg import FONT, Bar, bar_chart, bin_axis, nice_step
 
 __all__ = ["compare_html", "overlaid_histogram"]
 
@@ -192,13 +192,7 @@ def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *
         pts.append(f"{left + bins * bw:.1f},{top + plot_h:.1f}")
         out.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.18" stroke="{color}" stroke-width="2">'
                    f"<title>{escape(name)}</title></polygon>")
-    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
-    for i in range(0, bins + 1, max(1, round(bins / 8))):
-        x = left + i * bw
-        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(i * step))}</text>')
-    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{smax:.0%}</text>')
-    if xlabel:
-        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 30}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
+    out += bin_axis(left, top, plot_w, plot_h, bins, 8, lambda i: label(i * step), f"{smax:.0%}", xlabel, top + plot_h + 30)
     x = left
     for name, color, _ in series:
         out.append(f'<rect x="{x}" y="{height - 12}" width="14" height="10" fill="{color}" fill-opacity="0.5" stroke="{color}"/>')

@@ -3,6 +3,7 @@ line with markers.  Every text is escaped; no script, no external resource."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -125,15 +126,23 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
         x = left + i * bw
         out.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#4a90d9">'
                    f"<title>{escape(label(lo + i * step))} – {escape(label(lo + (i + 1) * step))}: {c}</title></rect>")
-    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
-    for i in range(0, bins + 1, max(1, round(bins / 6))):
-        x = left + i * bw
-        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(lo + i * step))}</text>')
-    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{cmax}</text>')
-    if xlabel:
-        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
+    out += bin_axis(left, top, plot_w, plot_h, bins, 6, lambda i: label(lo + i * step), str(cmax), xlabel, height - 4)
     out.append("</svg>")
     return "".join(out)
+
+
+def bin_axis(left: int, top: int, plot_w: int, plot_h: int, bins: int, ticks: int, tick_label: Callable[[int], str],
+             top_label: str, xlabel: str, xlabel_y: int) -> list[str]:
+    """The frame of a binned chart (:func:`histogram`, the compare page's overlaid histogram): the base
+    line, a label under about every ``bins / ticks``-th bin edge, the top value's label and the x label."""
+    bw = plot_w / bins
+    out = [f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>']
+    for i in range(0, bins + 1, max(1, round(bins / ticks))):
+        out.append(f'<text x="{left + i * bw:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(tick_label(i))}</text>')
+    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{top_label}</text>')
+    if xlabel:
+        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{xlabel_y}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
+    return out
 
 
 def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: float = 2, width: int = 760,
