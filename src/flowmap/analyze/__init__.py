@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ..capacity import capacity_from_load
 from ..errors import InputError, ParameterError
@@ -34,7 +33,7 @@ class FlowSummary:
         return cls(name=f.name, steps=len(f.steps), lanes=[la.name for la in f.lanes], owners=len(f.owners),
                    tools=sum(1 for t in f.tools if t.category != "wait"))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "steps": self.steps, "lanes": list(self.lanes), "owners": self.owners, "tools": self.tools}
 
 
@@ -62,7 +61,7 @@ class Analysis:
     def summary(self) -> FlowSummary:
         return FlowSummary.of(self.flow)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "flow": self.summary().to_dict(),
             "findings": [x.to_dict(self.lang) for x in self.findings],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from ..graph import FlowGraph
 from ..model import Flow, Owner, Step, Tool
@@ -65,7 +65,7 @@ class Finding:
     def suggestion(self) -> str:
         return self.words().suggestion
 
-    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
         w = self.words(lang)
         return {"analyzer": self.analyzer, "code": self.code, "key": self.key, "severity": self.severity,
                 "title": w.title, "message": w.message, "steps": list(self.steps), "owners": list(self.owners),
@@ -99,7 +99,7 @@ class NotRun:
 
         return render_reason(ANALYZERS[self.analyzer], self.code, self.params, lang)
 
-    def to_dict(self, lang: str) -> dict[str, Any]:
+    def to_dict(self, lang: str) -> dict[str, object]:
         return {"analyzer": self.analyzer, "reason": self.text(lang), "code": self.code, "params": dict(self.params)}
 
 

@@ -14,6 +14,7 @@ JSON read with ``JSON.parse`` and put into the DOM with ``textContent``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -157,7 +158,7 @@ def _legend(lang: str) -> str:
 
 
 def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *, width: int = 900, height: int = 260,
-                       title: str = "", xlabel: str = "", fmt: Any = None, step: float | None = None) -> str:
+                       title: str = "", xlabel: str = "", fmt: Callable[[float], str] | None = None, step: float | None = None) -> str:
     """Several distributions on one set of round bins, drawn as outlined steps with a light fill.
 
     ``series``: (name, colour, [(value, count), …]); shares of each series' cases per bin, so
