@@ -3,7 +3,6 @@ line with markers.  Every text is escaped; no script, no external resource."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -42,13 +41,17 @@ def _fit(s: str, px: int) -> str:
     return out + "…"
 
 
+_MARKER_GAP = 10
+"""Pixels between the plot's right end (where a capacity marker at the maximum sits) and the value text."""
+
+
 def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 26, title: str = "",
               legend: list[tuple[str, str]] | None = None) -> str:
     if not bars:
         return ""
     label_w = min(280, max(_text_width(b.label) for b in bars) + 16)
     text_w = min(380, max(_text_width(b.text or f"{b.value:,.1f} {unit}") for b in bars) + 12)
-    plot_w = width - label_w - text_w
+    plot_w = width - label_w - text_w - _MARKER_GAP  # a marker at the far end stays clear of the value text
     top = 24 if title else 6
     legend_h = 22 if legend else 0
     height = top + row * len(bars) + 20 + legend_h
@@ -70,7 +73,7 @@ def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 2
         if b.limit is not None:
             lx = label_w + plot_w * b.limit / vmax
             out.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y + 1}" y2="{y + row - 1}" stroke="#222" stroke-width="2"/>')
-        out.append(f'<text x="{label_w + plot_w + 8:.1f}" y="{y + row * 0.65:.1f}" '
+        out.append(f'<text x="{label_w + plot_w + 8 + _MARKER_GAP:.1f}" y="{y + row * 0.65:.1f}" '
                    f'fill="#333">{escape(_fit(b.text or f"{b.value:,.1f} {unit}", text_w - 10))}</text>')
     if legend:
         y = top + row * len(bars) + 14
@@ -126,23 +129,15 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
         x = left + i * bw
         out.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#4a90d9">'
                    f"<title>{escape(label(lo + i * step))} – {escape(label(lo + (i + 1) * step))}: {c}</title></rect>")
-    out += bin_axis(left, top, plot_w, plot_h, bins, 6, lambda i: label(lo + i * step), str(cmax), xlabel, height - 4)
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
+    for i in range(0, bins + 1, max(1, round(bins / 6))):
+        x = left + i * bw
+        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(lo + i * step))}</text>')
+    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{cmax}</text>')
+    if xlabel:
+        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
     out.append("</svg>")
     return "".join(out)
-
-
-def bin_axis(left: int, top: int, plot_w: int, plot_h: int, bins: int, ticks: int, tick_label: Callable[[int], str],
-             top_label: str, xlabel: str, xlabel_y: int) -> list[str]:
-    """The frame of a binned chart (:func:`histogram`, the compare page's overlaid histogram): the base
-    line, a label under about every ``bins / ticks``-th bin edge, the top value's label and the x label."""
-    bw = plot_w / bins
-    out = [f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>']
-    for i in range(0, bins + 1, max(1, round(bins / ticks))):
-        out.append(f'<text x="{left + i * bw:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(tick_label(i))}</text>')
-    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{top_label}</text>')
-    if xlabel:
-        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{xlabel_y}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
-    return out
 
 
 def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: float = 2, width: int = 760,
