@@ -100,7 +100,7 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
     settings, step_list = asm.arrivals(steps, wait_steps, entry_counts, min_share)
     flow_name = name or _t(lang, f"{Path(log.source).stem} (discovered from the log)",
                            f"{Path(log.source).stem}（ログから発見）")
-    flow = Flow(name=flow_name, language=lang, settings=settings, lanes=asm.lanes(step_list, customer_set),  # type: ignore[arg-type]
+    flow = Flow(name=flow_name, language=lang, settings=settings, lanes=asm.lanes(step_list, customer_set),  # type: ignore[arg-type]  # lang is ja or en
                 owners=list(asm.owners.values()), tools=[], steps=step_list, edges=edges)
     flow = _prune_unreachable(flow, lines, lang)
     for oname, o in asm.owners.items():

@@ -57,7 +57,8 @@ def _plan(d: dict[str, object]) -> RunPlan:
     opd = d["orders_per_day"]
     days, seed, start = d["days"], d["seed"], d["start"]
     assert isinstance(days, int | float) and isinstance(seed, int) and isinstance(start, str)
-    return RunPlan(days=float(days), orders_per_day=None if opd is None else float(opd),  # type: ignore[arg-type]
+    assert opd is None or isinstance(opd, int | float)
+    return RunPlan(days=float(days), orders_per_day=None if opd is None else float(opd),
                    seed=seed, start=dt.date.fromisoformat(start),
                    milestones=tuple(Milestone.model_validate(m) for m in ms))
 
