@@ -172,14 +172,16 @@ def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _graphs_readable(page: Page, least: float) -> None:
-    """Every step label is drawn in at least `least` screen px; every lane is named once in the gutter, beside
-    (never over) the steps on screen, in readable type."""
+    """Every step label is drawn in at least `least` screen px, no two steps on screen overlap; every lane is
+    named once in the gutter, beside (never over) the steps on screen, in readable type."""
     assert min(page.page.evaluate(_STEP_TYPE)) >= least
     for g in page.page.evaluate(_LANES_AND_STEPS):
         assert [x["name"] for x in g["lanes"]] == ["お客様", "受注", "経理", "物流", "CS"], g["lanes"]
         assert len(g["steps"]) >= 5 and min(x["font"] for x in g["lanes"]) >= 10
         hits = [(s["id"], x["name"]) for s in g["steps"] for x in g["lanes"] if _overlap(s, x)]
         assert hits == [], hits
+        piled = [(a["id"], b["id"]) for a, b in itertools.combinations(g["steps"], 2) if _overlap(a, b)]
+        assert piled == [], piled
 
 
 def test_compare_graphs_readable_type_and_lane_gutter(cli: Run, tmp_path: Path, browser: Any) -> None:
@@ -224,6 +226,9 @@ def test_compare_page_on_a_phone(cli: Run, tmp_path: Path, browser: Any, lang: s
             assert page.page.evaluate(at) == "fm-cmp-shield fm-noprint"  # a finger here scrolls the page
             page.page.mouse.click(x, y)
             assert page.page.evaluate(at) == "fm-cmp-graph"  # tapped: the finger moves the graph
+            page.page.locator("#fm-graphs button.fm-fit").nth(("before", "after").index(which)).click()
+        page.page.wait_for_timeout(300)
+        _graphs_readable(page, 10.5)  # "whole flow" on a phone: readable columns from the left, steps not piled up
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.screenshot(path=str(ARTIFACTS / f"compare_phone_{lang}.png"), full_page=True)
     finally:

@@ -105,15 +105,23 @@
       }
       fitLabels(true);
     }
+    const least = 48 / data.column;  // zoomed out, a column keeps 48 screen px: 3 CJK characters a line
+    function place() {
+      // the whole flow; a flow too long for the view (a phone) at its least scale, from the left
+      network.fit({animation: false});
+      if (network.getScale() < least) {
+        network.moveTo({position: {x: ext.x0 + container.clientWidth / least / 2, y: ext.y1 / 2}, scale: least, animation: false});
+      }
+    }
     function whole() {
-      // the whole flow, lanes stretched to the height of the view; the shortened labels change the
-      // size of the steps, so fit, stretch, label and fit again
+      // lanes stretched to the height of the view; the shortened labels change the size of the
+      // steps, so place, stretch, label and place again
       for (let i = 0; i < 3; i++) {
-        network.fit({animation: false});
+        place();
         layout(Math.max(data.rowH, container.clientHeight * 0.94 / network.getScale() / data.bands.length));
         fitLabels(true);
       }
-      network.fit({animation: false});
+      place();
       fitLabels(true);
     }
     network.on('zoom', function () { fitLabels(false); });
