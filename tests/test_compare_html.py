@@ -184,16 +184,25 @@ def _graphs_readable(page: Page, least: float) -> None:
         assert piled == [], piled
 
 
+_EDGE_RED = """() => [...document.querySelectorAll('.fm-cmp-graph canvas')].map(c => {
+    const y = Math.floor(c.height / 2);
+    const red = x => { const d = c.getContext('2d').getImageData(x, y, 1, 1).data; return d[0] * d[3] / 255 + 255 - d[3]; };
+    return [red(1), red(c.width - 2)]; })"""  # the red of the left and right edge of each canvas, over its white page
+
+
 def test_compare_graphs_readable_type_and_lane_gutter(cli: Run, tmp_path: Path, browser: Any) -> None:
     page = _compare_page(cli, tmp_path, browser, "ja", 1440, 900)
     try:
         _graphs_readable(page, 10.5)  # the start view (a little before the first change)
         labels = page.page.evaluate("() => window.flowmapNetworks.map(n => n.body.data.nodes.get('O3') && n.body.data.nodes.get('O3').label)")
         assert labels[0].startswith("✕ O3\n在庫を手作業で"), labels  # zoomed out: mark, id, the name in the column
+        # the start view shows a part of each flow: a tinted edge (◀ ▶) says it goes on left and right
+        assert all(red < 215 for g in page.page.evaluate(_EDGE_RED) for red in g), page.page.evaluate(_EDGE_RED)
         for i in (0, 1):
             page.page.locator("#fm-graphs button.fm-fit").nth(i).click()
         page.page.wait_for_timeout(300)
         _graphs_readable(page, 10.5)  # the whole flow
+        assert all(red > 240 for g in page.page.evaluate(_EDGE_RED) for red in g), page.page.evaluate(_EDGE_RED)
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.locator("#fm-graphs").screenshot(path=str(ARTIFACTS / "compare_graphs_whole.png"))
     finally:

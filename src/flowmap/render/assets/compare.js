@@ -54,6 +54,28 @@
     });
   }
 
+  function beyond(network, data) {
+    // a fading edge with an arrow where the flow goes on beyond the view, left or right
+    const xs = data.nodes.reduce(function (m, n) { return [Math.min(m[0], n.x), Math.max(m[1], n.x)]; }, [Infinity, -Infinity]);
+    network.on('afterDrawing', function (ctx) {
+      const scale = network.getScale();
+      const w = network.body.container.clientWidth;
+      const left = network.DOMtoCanvas({x: 0, y: 0}), right = network.DOMtoCanvas({x: w, y: 0});
+      const bottom = network.DOMtoCanvas({x: 0, y: network.body.container.clientHeight}).y;
+      const band = 28 / scale;
+      for (const side of [[left.x, xs[0] - data.column * 0.2, 1], [right.x, xs[1] + data.column * 0.2, -1]]) {
+        if ((side[0] - side[1]) * side[2] <= 0) { continue; }
+        const g = ctx.createLinearGradient(side[0], 0, side[0] + side[2] * band, 0);
+        g.addColorStop(0, 'rgba(31,78,121,.28)'); g.addColorStop(1, 'rgba(31,78,121,0)');
+        ctx.fillStyle = g;
+        ctx.fillRect(Math.min(side[0], side[0] + side[2] * band), left.y, band, bottom - left.y);
+        ctx.fillStyle = '#1f4e79'; ctx.font = 'bold ' + (16 / scale) + 'px sans-serif'; ctx.textBaseline = 'middle';
+        ctx.textAlign = side[2] > 0 ? 'left' : 'right';
+        ctx.fillText(side[2] > 0 ? '◀' : '▶', side[0] + side[2] * 4 / scale, (left.y + bottom) / 2);
+      }
+    });
+  }
+
   function graph(container, done) {
     const data = JSON.parse(document.getElementById(container.getAttribute('data-fm-graph')).textContent);
     const full = {};
@@ -69,6 +91,7 @@
     const box = container.closest('.fm-cmp-box');
     flowmapLanes.paintBands(network, data);
     lanes(network, data, box.querySelector('.fm-lanes'));
+    beyond(network, data);
     let shown = null;
     let rowH = data.rowH;
     function layout(h) {
