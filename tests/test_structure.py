@@ -20,7 +20,6 @@ ALLOWED: dict[str, tuple[int, set[str]]] = {
     "compare.py": (720, set()),
     "io/bpmn.py": (990, {"dump_bpmn", "read_bpmn", "_to_flow"}),
     "render/compare.py": (470, {"to_text", "to_markdown", "write_xlsx"}),
-    "scenario.py": (510, {"_remove_step", "apply_scenario"}),
 }
 
 
