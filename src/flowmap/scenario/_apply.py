@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..graph import build_graph
 from ..io._build import Row, build_flow
+from ..io._edges import step_names
 from ..io.modelfile import flow_to_dict
 from ..model import END, Flow, Lane, suggest
 from ._edges import Merged, entry_ids, fmt_p, remove_step, resolve_edges
@@ -141,8 +142,9 @@ def apply_scenario(flow: Flow, scenario: Scenario) -> Flow:
     for row in ch.lanes:
         lane_kinds[row.text("name")] = row.text("kind") or lane_kinds.get(row.text("name"), "operator")
     forks: set[str] = set()
-    m = Merged(rows=rows, edges={sid: resolve_edges(rows, sid, forks) for sid in rows}, scenario_next=scenario_next,
-               forks=forks)
+    names = step_names((sid, row.text("name")) for sid, row in rows.items())
+    m = Merged(rows=rows, edges={sid: resolve_edges(rows, sid, forks, names) for sid in rows},
+               scenario_next=scenario_next, forks=forks)
     if ch.remove:
         _remove_steps(m, ch, problems)
     if problems:

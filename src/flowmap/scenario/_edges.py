@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..cells import ParseError, as_text, norm_key, parse_next, parse_number
+from ..cells import ParseError, as_text, name_key, parse_next, parse_number
 from ..errors import Problem
 from ..io._build import Row
+from ..io._edges import target_ids
 from ..io._parallel import FORK_SEPARATOR, parse_fork
-from ..io._schema import END_WORDS
 from ..model import END
 
 __all__ = ["Merged", "entry_ids", "fmt_p", "remove_step", "resolve_edges"]
@@ -41,34 +41,30 @@ class Merged:
     forks: set[str]  # steps whose next starts every branch together ('S5 & S6')
 
 
-def resolve_edges(rows: dict[str, Row], sid: str, forks: set[str]) -> Edges | None:
-    row = rows[sid]
-    value = row.values.get("next")
+def resolve_edges(rows: dict[str, Row], sid: str, forks: set[str], names: tuple[dict[str, list[str]], set[str]]) -> Edges | None:
+    """Step ``sid``'s ``next`` as edges, by the builder's rules (:mod:`flowmap.io._edges`): a whole step
+    name or id first, then a fork or a choice; ``names`` is :func:`~flowmap.io._edges.step_names` of ``rows``."""
+    value = rows[sid].values.get("next")
     if value is None or as_text(value).strip() == "":
         return []
+    by_name, known = names
+    whole = rows[sid].text("next")
+    branches: list[str] | None = None
+    parsed: list[tuple[str, float | None]] = [(whole, None)]  # a whole step name, even one holding '&' or '・'
     try:
-        branches = parse_fork(value)
-        parsed: list[tuple[str, float | None]] = [(b, 1.0) for b in branches] if branches else parse_next(value)
+        if not (whole and name_key(whole) in known):
+            branches = parse_fork(value)
+            parsed = [(b, 1.0) for b in branches] if branches else parse_next(value, known)
     except ParseError:
         return None
-    if branches and as_text(value).strip() not in rows:
+    if branches:
         forks.add(sid)
-    else:
-        branches = None
-    by_name: dict[str, list[str]] = {}
-    for k, r in rows.items():
-        by_name.setdefault(norm_key(r.text("name")), []).append(k)
     out: list[tuple[str, float | None]] = []
     for target, p in parsed:
-        if target in rows:
-            tid = target
-        elif norm_key(target) in END_WORDS:
-            tid = END
-        elif len(by_name.get(norm_key(target), [])) == 1:
-            tid = by_name[norm_key(target)][0]
-        else:
+        found = target_ids(target, rows, by_name)
+        if len(found) != 1:
             return None  # the builder names the problem
-        out.append((tid, p))
+        out.append((found[0], p))
     given = sum(p for _, p in out if p is not None)
     free = [t for t, p in out if p is None]
     share = (1 - given) / len(free) if free else 0.0

@@ -1,0 +1,93 @@
+"""Scenario files follow the model file's rules: step names in ``next`` match as the flow builder
+matches them, sections written without a value are refused at their line, and a scenario's result
+written as YAML, JSON or a workbook reads back as the same flow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+import flowmap
+from flowmap.errors import InputError
+from flowmap.scenario import apply_scenario, load_scenario
+
+Run = Callable[..., Result]
+
+# two steps whose names differ only by a remark in brackets, and one whose name holds a list separator
+REMARKS = """\
+flowmap: 1
+name: remarks
+lanes: [{name: お客様, kind: customer}, {name: CS, kind: operator}]
+owners: [{name: A, lane: CS}, {name: B, lane: CS}]
+steps:
+- {id: S1, name: 問い合わせる, lane: お客様, duration: 1, next: S2}
+- {id: S2, name: 振り分ける, lane: CS, owner: A, duration: 1, next: {S3: 0.5, S4: 0.5}}
+- {id: S3, name: 確認（電話）, lane: CS, owner: B, duration: 5, next: S5}
+- {id: S4, name: 確認（メール）, lane: CS, owner: B, duration: 3, next: S5}
+- {id: S5, name: 回答・記録, lane: CS, owner: A, duration: 2, next: END}
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _edges(flow: flowmap.Flow) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for e in flow.edges:
+        out.setdefault(e.source, {})[e.target] = e.probability
+    return out
+
+
+@pytest.fixture
+def remarks(tmp_path: Path) -> Path:
+    return _write(tmp_path, "remarks.yaml", REMARKS)
+
+
+def test_next_by_a_name_that_differs_only_by_its_remark_is_that_step(tmp_path: Path, remarks: Path) -> None:
+    """``確認（メール）`` is S4, not 'ambiguous with 確認（電話）': the step removed after it hands S2 on to S4
+    (names are read in NFKC: the base's 確認（電話） is 確認(電話))."""
+    base = flowmap.load(remarks)
+    sc = _write(tmp_path, "s.yaml", "name: x\nchanges:\n  steps:\n    - {id: S3, next: 確認（メール）}\n  remove: [S3]\n")
+    new = apply_scenario(base, load_scenario(sc))
+    assert _edges(new)["S2"] == {"S4": 1.0}
+    assert [s.id for s in new.steps] == ["S1", "S2", "S4", "S5"]
+
+
+def test_next_by_a_whole_name_holding_a_list_separator(tmp_path: Path, remarks: Path) -> None:
+    """``回答・記録`` is one step name (the builder matches it whole before splitting at ・)."""
+    base = flowmap.load(remarks)
+    sc = _write(tmp_path, "s.yaml", "name: x\nchanges:\n  steps:\n    - {id: S2, next: S3}\n    - {id: S3, next: 回答・記録}\n"
+                "  remove: [S3, S4]\n")
+    new = apply_scenario(base, load_scenario(sc))
+    assert _edges(new)["S2"] == {"S5": 1.0}
+
+
+def test_a_name_without_its_remark_is_not_a_step(tmp_path: Path, remarks: Path) -> None:
+    """``確認`` is not 確認（電話）, the one step left with that stem: the scenario does not take it for that
+    step and rewire it away when that step is removed (the flow builder would not take it either)."""
+    base = flowmap.load(remarks)
+    sc = _write(tmp_path, "s.yaml", "name: x\nchanges:\n  steps:\n    - {id: S2, next: 確認}\n"
+                "    - {id: S4, name: メールで確認}\n  remove: [S3]\n")
+    with pytest.raises(InputError) as e:
+        apply_scenario(base, load_scenario(sc))
+    assert e.value.problems[0].text("en").startswith(f"{sc}:4: next step '確認' does not exist")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_cut_off_by_a_next_named_with_a_remark_is_blamed_on_the_scenario_line(cli: Run, tmp_path: Path, remarks: Path,
+                                                                               lang: str) -> None:
+    sc = _write(tmp_path, "s.yaml", "name: x\nchanges:\n  steps:\n    - {id: S2, next: 確認（メール）}\n")
+    out = tmp_path / "out.yaml"
+    r = cli("convert", remarks, "--scenario", sc, "-o", out, "--lang", lang)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    want = {"en": f"{sc}:4: after this change step S3 (確認(電話)) can no longer be reached from the entry step(s) S1",
+            "ja": f"{sc}:4: この変更で工程 S3（確認(電話)） に開始工程（S1）からたどり着けなくなります"}[lang]
+    assert want in r.output, r.output
+    assert f"{remarks}:" not in r.output  # not at the base's places
+    assert not out.exists()
