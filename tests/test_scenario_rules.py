@@ -14,6 +14,8 @@ import flowmap
 from flowmap.errors import InputError
 from flowmap.scenario import apply_scenario, load_scenario
 
+from .conftest import MODELS
+
 Run = Callable[..., Result]
 
 # two steps whose names differ only by a remark in brackets, and one whose name holds a list separator
@@ -91,3 +93,49 @@ def test_cut_off_by_a_next_named_with_a_remark_is_blamed_on_the_scenario_line(cl
     assert want in r.output, r.output
     assert f"{remarks}:" not in r.output  # not at the base's places
     assert not out.exists()
+
+
+ASIS = MODELS / "ec_order_asis.yaml"
+
+
+@pytest.mark.parametrize(("text", "line", "en", "ja"), [
+    ("name: x\nchanges:\n", 2, "'changes' has no value: list the changes under it (indented), or write 'changes: {}'",
+     "「changes」に値がありません"),
+    ("name: x\nchanges: null\n", 2, "'changes' has no value", "「changes」に値がありません"),
+    ("name: x\nchanges:\n  steps:\n    # - {id: O2, mode: auto}\n  remove: [O3]\n", 3,
+     "'steps' in changes has no value: list the changes under it, write 'steps: []' for none, or drop the key",
+     "changes の「steps」に値がありません"),
+    ("name: x\nchanges:\n  remove: [O3]\n  settings: ~\n", 4, "'settings' in changes has no value: list the changes "
+     "under it, write 'settings: {}' for none", "changes の「settings」に値がありません"),
+    ("name: x\ndescription:\nchanges: {}\n", 2, "'description' has no value: give it one, or drop the key",
+     "「description」に値がありません"),
+    ("name: x\nbase:\nchanges: {}\n", 2, "'base' has no value", "「base」に値がありません"),
+])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_section_written_without_a_value_is_refused_at_its_line(cli: Run, tmp_path: Path, text: str, line: int,
+                                                                  en: str, ja: str, lang: str) -> None:
+    """Null where a mapping or list belongs would read as 'change nothing' or as 'clear everything';
+    it is neither: exit 2 at FILE:LINE, nothing written."""
+    sc = _write(tmp_path, "s.yaml", text)
+    out = tmp_path / "out.yaml"
+    r = cli("convert", ASIS, "--scenario", sc, "-o", out, "--lang", lang)
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert f"{sc}:{line}: {en if lang == 'en' else ja}" in r.output, r.output
+    assert not out.exists()
+
+
+def test_problems_of_empty_sections_come_in_the_file_order(tmp_path: Path) -> None:
+    sc = _write(tmp_path, "s.yaml", "name:\nchanges:\n  settings:\n  owners:\n  remove: [O3]\n")
+    with pytest.raises(InputError) as e:
+        load_scenario(sc)
+    assert [p.location for p in e.value.problems] == [f"{sc}:1", f"{sc}:3", f"{sc}:4"]
+
+
+@pytest.mark.parametrize("text", ["name: x\nchanges: {}\n",
+                                  "name: x\nchanges:\n  steps: []\n  owners: []\n  tools: []\n  lanes: []\n"
+                                  "  settings: {}\n  remove: []\n"])
+def test_explicitly_empty_changes_give_the_base_back(tmp_path: Path, text: str) -> None:
+    base = flowmap.load(ASIS)
+    new = apply_scenario(base, load_scenario(_write(tmp_path, "s.yaml", text)))
+    assert new.model_copy(update={"name": base.name}) == base
+

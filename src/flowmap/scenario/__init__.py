@@ -7,9 +7,11 @@ multiplied).  The format with an example is in README ("Scenario files").
 
 Every field is a field of the model file format (README, "Model files").
 A field given in a change replaces the base's value (lists too); ``null``
-clears it.  A step record whose id the base does not have adds a step when it
-gives at least a ``name``; otherwise it is an unknown step id.  Added steps go
-after the base's steps and end the case unless they give ``next``.
+clears it.  A key left without a value at the top or in ``changes``
+(``changes:``, ``steps: null``) is refused at its line: write ``{}`` / ``[]``
+or drop the key.  A step record whose id the base does not have adds a step
+when it gives at least a ``name``; otherwise it is an unknown step id.  Added
+steps go after the base's steps and end the case unless they give ``next``.
 
 The changed flow is built and validated exactly like a model file: every
 problem names ``FILE:LINE``, in the scenario file for what the scenario

@@ -50,6 +50,45 @@ def _where(name: str, obj: Any, key: Any = None) -> str:
     return f"{name}:{_line(obj, key)}"
 
 
+_EMPTY = {"steps": "[]", "owners": "[]", "tools": "[]", "lanes": "[]", "settings": "{}", "remove": "[]"}
+
+
+def _no_value(name: str, data: dict[Any, Any], keys: tuple[str, ...], problems: list[Problem]) -> None:
+    """A key written without a value (``changes:`` or ``steps: null``) is refused at its line: at these levels
+    null would read as 'change nothing' or as 'clear everything'; it clears a field only inside a record."""
+    for k in data:  # in the file's order
+        if k not in keys or data[k] is not None:
+            continue
+        where = _where(name, data, k)
+        if k == "changes":
+            problems.append(Problem(where, "'changes' has no value: list the changes under it (indented), or write "
+                                    "'changes: {}' for a scenario that changes nothing",
+                                    "「changes」に値がありません。変更をその下に字下げして書くか、"
+                                    "何も変えないシナリオなら「changes: {}」と書いてください"))
+        elif k in _EMPTY:
+            problems.append(Problem(where, f"'{k}' in changes has no value: list the changes under it, write "
+                                    f"'{k}: {_EMPTY[k]}' for none, or drop the key (null clears a field only inside a "
+                                    "step, owner, tool or lane record and under settings)",
+                                    f"changes の「{k}」に値がありません。変更をその下に書くか、なければ「{k}: {_EMPTY[k]}」"
+                                    "と書くかキーを削除してください（null で値を消せるのは工程・担当者・ツール・レーンの各項目と"
+                                    " settings の中だけです）"))
+        else:
+            problems.append(Problem(where, f"'{k}' has no value: give it one, or drop the key",
+                                    f"「{k}」に値がありません。値を書くか、キーを削除してください"))
+
+
+def _read_base(name: str, p: Path, data: dict[Any, Any], problems: list[Problem]) -> tuple[Path | None, str]:
+    """The base flow's path (relative to the scenario's folder) and where it was named."""
+    if data.get("base") is None:
+        return None, ""
+    base_where = _where(name, data, "base")
+    raw = as_text(data["base"]).strip()
+    if not raw or isinstance(data["base"], (dict, list)):
+        problems.append(Problem(base_where, "'base' must be the path of a flow file", "「base」はフローのファイルパスにしてください"))
+        return None, base_where
+    return ((p.parent / raw) if not Path(raw).is_absolute() else Path(raw)), base_where
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file; every problem names ``FILE:LINE`` (raised together as one InputError)."""
     p = Path(path)
@@ -63,19 +102,12 @@ def load_scenario(path: str | Path) -> Scenario:
                                   "of changes: compare two flows as BEFORE AFTER",
                                   "これはフロー（steps を持つモデルファイル）で、変更を書いたシナリオではありません。"
                                   "二つのフローは BEFORE AFTER として比較してください")])
+    _no_value(name, data, TOP_KEYS, problems)
     title = as_text(data.get("name")).strip() or p.stem
     if len(title) > MAX_CELL_CHARS:
         problems.append(Problem(_where(name, data, "name"), f"the name is {len(title):,} characters, above the limit of "
                                 f"{MAX_CELL_CHARS}", f"name が {len(title):,} 文字あり、上限 {MAX_CELL_CHARS} 文字を超えています"))
-    base: Path | None = None
-    base_where = ""
-    if data.get("base") is not None:
-        base_where = _where(name, data, "base")
-        raw = as_text(data["base"]).strip()
-        if not raw or isinstance(data["base"], (dict, list)):
-            problems.append(Problem(base_where, "'base' must be the path of a flow file", "「base」はフローのファイルパスにしてください"))
-        else:
-            base = (p.parent / raw) if not Path(raw).is_absolute() else Path(raw)
+    base, base_where = _read_base(name, p, data, problems)
     changes = Changes()
     raw_changes = data.get("changes")
     if "changes" not in data:
@@ -91,11 +123,8 @@ def load_scenario(path: str | Path) -> Scenario:
                     description=as_text(data.get("description")).strip(), changes=changes)
 
 
-def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Problem]) -> None:
-    for k in raw:
-        if k not in CHANGE_KEYS:
-            problems.append(Problem(_where(name, raw, k), f"unknown key {k!r} in changes; known keys: {', '.join(CHANGE_KEYS)}",
-                                    f"changes の「{k}」は不明なキーです。使えるキー: {', '.join(CHANGE_KEYS)}"))
+def _read_records(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Problem]) -> None:
+    """The step, owner, tool and lane records: each names its id (or name) once."""
     ch.steps = _rows(raw.get("steps"), STEP_KEYS, name, "steps", problems, {"owners": "owner"})
     ch.owners = _rows(raw.get("owners"), OWNER_KEYS, name, "owners", problems)
     ch.tools = _rows(raw.get("tools"), TOOL_KEYS, name, "tools", problems)
@@ -122,6 +151,36 @@ def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Pr
         if kind and kind not in ("customer", "operator"):
             problems.append(Problem(row.loc("kind"), f"lane kind {kind!r} must be customer or operator",
                                     f"レーンの種類「{kind}」は customer か operator にしてください"))
+
+
+def _read_remove(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Problem]) -> None:
+    remove = raw.get("remove")
+    if remove is None:
+        return
+    ch.remove_where = _where(name, raw, "remove")
+    items = remove if isinstance(remove, list) else [remove]
+    lines, first = getattr(remove, "lines", None), dict[str, str]()
+    for i, item in enumerate(items):
+        where = f"{name}:{lines[i]}" if lines else ch.remove_where
+        if isinstance(item, (dict, list)) or as_text(item).strip() == "":
+            problems.append(Problem(where, "'remove' must list step ids", "「remove」には工程IDを並べてください"))
+            continue
+        rid = as_text(item).strip()
+        if rid in first:
+            problems.append(Problem(where, f"step {rid!r} is removed twice (first at {first[rid]})",
+                                    f"工程「{rid}」が二回削除されています（最初は {first[rid]}）"))
+        else:
+            first[rid] = where
+            ch.remove.append((rid, where))
+
+
+def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Problem]) -> None:
+    for k in raw:
+        if k not in CHANGE_KEYS:
+            problems.append(Problem(_where(name, raw, k), f"unknown key {k!r} in changes; known keys: {', '.join(CHANGE_KEYS)}",
+                                    f"changes の「{k}」は不明なキーです。使えるキー: {', '.join(CHANGE_KEYS)}"))
+    _no_value(name, raw, CHANGE_KEYS, problems)
+    _read_records(raw, name, ch, problems)
     settings_in = raw.get("settings")
     if settings_in is not None:
         if not isinstance(settings_in, dict):
@@ -131,23 +190,7 @@ def _read_changes(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Pr
             for k, v in settings_in.items():
                 where = _where(name, settings_in, k)
                 ch.settings.append((str(k), v, where, where))
-    remove = raw.get("remove")
-    if remove is not None:
-        ch.remove_where = _where(name, raw, "remove")
-        items = remove if isinstance(remove, list) else [remove]
-        lines, first = getattr(remove, "lines", None), dict[str, str]()
-        for i, item in enumerate(items):
-            where = f"{name}:{lines[i]}" if lines else ch.remove_where
-            if isinstance(item, (dict, list)) or as_text(item).strip() == "":
-                problems.append(Problem(where, "'remove' must list step ids", "「remove」には工程IDを並べてください"))
-                continue
-            rid = as_text(item).strip()
-            if rid in first:
-                problems.append(Problem(where, f"step {rid!r} is removed twice (first at {first[rid]})",
-                                        f"工程「{rid}」が二回削除されています（最初は {first[rid]}）"))
-            else:
-                first[rid] = where
-                ch.remove.append((rid, where))
+    _read_remove(raw, name, ch, problems)
 
 
 def scenario_base(scenario: Scenario) -> Path:
