@@ -139,3 +139,64 @@ def test_explicitly_empty_changes_give_the_base_back(tmp_path: Path, text: str) 
     new = apply_scenario(base, load_scenario(_write(tmp_path, "s.yaml", text)))
     assert new.model_copy(update={"name": base.name}) == base
 
+
+CLEARS = """\
+name: 消去
+changes:
+  steps:
+    - {id: K4, tools: [], note: null, reads: [], writes: null}
+    - {id: K2, stage: null, touchpoint: '', pain: null, emotion: null}
+  owners:
+    - {name: CS担当者, hours: null, days: null, cost: null}
+  tools:
+    - {name: メール, delay: null}
+  settings: {区間: null, start: null}
+"""
+
+
+def _no_blank_strings(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(_no_blank_strings(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_no_blank_strings(v) for v in value)
+    return value != ""
+
+
+@pytest.mark.parametrize("scenario", ["clears", "next_day_batch"])
+def test_the_changed_flow_written_as_yaml_json_or_xlsx_reads_back_as_the_same_flow(cli: Run, tmp_path: Path,
+                                                                                   scenario: str) -> None:
+    import json
+
+    sc = MODELS / "next_day_batch.yaml" if scenario == "next_day_batch" else _write(tmp_path, "clears.yaml", CLEARS)
+    expected = apply_scenario(flowmap.load(ASIS), load_scenario(sc))
+    if scenario == "clears":
+        k4, k2 = expected.step_map()["K4"], expected.step_map()["K2"]
+        assert (k4.tools, k4.note, k4.reads, k4.writes) == ([], "", [], [])
+        assert (k2.stage, k2.touchpoint, k2.pain, k2.emotion) == ("", "", "", None)
+        assert expected.settings.milestones == [] and expected.tool_map()["メール"].delay is None
+    for suffix in (".yaml", ".json", ".xlsx"):
+        out = tmp_path / f"changed{suffix}"
+        r = cli("convert", ASIS, "--scenario", sc, "-o", out)
+        assert r.exit_code == 0, r.output
+        assert flowmap.load(out) == expected, suffix
+        if suffix == ".json":
+            assert _no_blank_strings(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_a_setting_set_to_null_goes_back_to_its_default_not_to_the_base(tmp_path: Path) -> None:
+    base = flowmap.load(_write(tmp_path, "base.yaml", REMARKS.replace("steps:\n", "settings: {days: 30, seed: 7}\nsteps:\n", 1)))
+    assert (base.settings.days, base.settings.seed) == (30, 7)
+    new = apply_scenario(base, load_scenario(_write(tmp_path, "s.yaml", "name: x\nchanges:\n  settings: {日数: null, seed: ''}\n")))
+    assert (new.settings.days, new.settings.seed) == (20, 1)
+
+
+@pytest.mark.parametrize(("extra", "expected"), [("{}", {}), ("null", {}), ("{部署: 二課}", {"部署": "二課"}),
+                                                 ("{部署: null}", {})])
+def test_extra_given_in_a_step_change_replaces_the_base_extra_as_a_whole(tmp_path: Path, remarks: Path, extra: str,
+                                                                          expected: dict[str, str]) -> None:
+    base = flowmap.load(_write(tmp_path, "ex.yaml", REMARKS.replace("next: S5}\n- {id: S5", "next: S5, extra: {部署: 一課, 優先: 高}}\n- {id: S5", 1)))
+    assert base.step_map()["S4"].extra == {"部署": "一課", "優先": "高"}
+    new = apply_scenario(base, load_scenario(_write(tmp_path, "s.yaml", f"name: x\nchanges:\n  steps: [{{id: S4, extra: {extra}}}]\n")))
+    assert new.step_map()["S4"].extra == expected
+    kept = apply_scenario(base, load_scenario(_write(tmp_path, "k.yaml", "name: x\nchanges:\n  steps: [{id: S4, duration: 4}]\n")))
+    assert kept.step_map()["S4"].extra == {"部署": "一課", "優先": "高"}

@@ -6,8 +6,8 @@
 multiplied).  The format with an example is in README ("Scenario files").
 
 Every field is a field of the model file format (README, "Model files").
-A field given in a change replaces the base's value (lists too); ``null``
-clears it.  A key left without a value at the top or in ``changes``
+A field given in a change replaces the base's value (lists and ``extra``
+too); ``null`` clears it (a setting goes back to its default).  A key left without a value at the top or in ``changes``
 (``changes:``, ``steps: null``) is refused at its line: write ``{}`` / ``[]``
 or drop the key.  A step record whose id the base does not have adds a step
 when it gives at least a ``name``; otherwise it is an unknown step id.  Added

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..cells import as_text, norm_key
 from ..errors import InputError, Problem
 from ..graph import build_graph
 from ..io._build import Row, build_flow
 from ..io._edges import step_names
+from ..io._schema import SETTINGS_LOOKUP
 from ..io.modelfile import flow_to_dict
 from ..model import END, Flow, Lane, suggest
 from ._edges import Merged, entry_ids, fmt_p, remove_step, resolve_edges
@@ -20,6 +22,11 @@ __all__ = ["apply_scenario"]
 def _hint(name: str, known: list[str]) -> tuple[str, str]:
     near = suggest(name, known)
     return (f" (did you mean {near!r}?)", f"（「{near}」の誤りではありませんか）") if near else ("", "")
+
+
+def _setting(key: Any) -> str:
+    """A settings key as its field name, whichever alias (``1日の注文数``) the scenario used."""
+    return SETTINGS_LOOKUP.get(norm_key(key)) or str(key)
 
 
 def _check_reachable(m: Merged, base: Flow, ch: Changes, problems: list[Problem]) -> None:
@@ -83,7 +90,7 @@ def _merge_into(base: dict[str, Row], changes: list[Row], key: str) -> None:
                     continue
                 target.values[k] = v
                 target.locs[k] = row.loc(k)
-            if row.extra:
+            if row.extra or "extra" in row.locs:  # given, even empty: replaces the base's extra columns
                 target.extra = dict(row.extra)
         else:
             base[ident] = Row(row.where, dict(row.values), dict(row.locs), dict(row.extra))
@@ -151,7 +158,9 @@ def apply_scenario(flow: Flow, scenario: Scenario) -> Flow:
         raise InputError(problems)
     _check_reachable(m, flow, ch, problems)
     joined = f"{flow.name} + {scenario.name}"
-    settings: list[tuple[str, Any, str, str]] = [(k, v, flow.source, flow.source) for k, v in d["settings"].items()]
+    cleared = {_setting(k) for k, v, _, _ in ch.settings if as_text(v).strip() == ""}  # back to the default
+    settings: list[tuple[str, Any, str, str]] = [(k, v, flow.source, flow.source) for k, v in d["settings"].items()
+                                                 if _setting(k) not in cleared]
     settings.append(("name", joined, str(scenario.path), str(scenario.path)))
     settings.append(("language", flow.language, flow.source, flow.source))
     settings += ch.settings

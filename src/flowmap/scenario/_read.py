@@ -123,9 +123,26 @@ def load_scenario(path: str | Path) -> Scenario:
                     description=as_text(data.get("description")).strip(), changes=changes)
 
 
+def _extra_null_as_empty(items: Any) -> Any:
+    """``extra: null`` in a step record clears the step's extra columns, like ``extra: {}``."""
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and "extra" in item and item["extra"] is None:
+            item["extra"] = {}
+    return items
+
+
+def _mark_extra(items: Any, rows: list[Row], name: str) -> None:
+    """Record where a step record gives ``extra`` (even empty), so that it replaces the base's as a whole."""
+    records = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    for item, row in zip(records, rows, strict=False):
+        if "extra" in item:
+            row.locs["extra"] = _where(name, item, "extra")
+
+
 def _read_records(raw: dict[Any, Any], name: str, ch: Changes, problems: list[Problem]) -> None:
     """The step, owner, tool and lane records: each names its id (or name) once."""
-    ch.steps = _rows(raw.get("steps"), STEP_KEYS, name, "steps", problems, {"owners": "owner"})
+    ch.steps = _rows(_extra_null_as_empty(raw.get("steps")), STEP_KEYS, name, "steps", problems, {"owners": "owner"})
+    _mark_extra(raw.get("steps"), ch.steps, name)
     ch.owners = _rows(raw.get("owners"), OWNER_KEYS, name, "owners", problems)
     ch.tools = _rows(raw.get("tools"), TOOL_KEYS, name, "tools", problems)
     lanes_in = raw.get("lanes")
