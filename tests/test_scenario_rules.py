@@ -200,3 +200,22 @@ def test_extra_given_in_a_step_change_replaces_the_base_extra_as_a_whole(tmp_pat
     assert new.step_map()["S4"].extra == expected
     kept = apply_scenario(base, load_scenario(_write(tmp_path, "k.yaml", "name: x\nchanges:\n  steps: [{id: S4, duration: 4}]\n")))
     assert kept.step_map()["S4"].extra == {"部署": "一課", "優先": "高"}
+
+
+def test_a_fork_in_a_scenario_reads_names_holding_ampersands_as_the_flow_builder_does(tmp_path: Path) -> None:
+    """``R&D & 出荷`` starts R&D and 出荷 (io/_parallel's rule), so removing R&D rewires that branch."""
+    base = flowmap.load(_write(tmp_path, "amp.yaml", """\
+flowmap: 1
+name: amp
+lanes: [{name: 受注, kind: operator}]
+owners: [{name: A, lane: 受注}, {name: B, lane: 受注}]
+steps:
+- {id: S1, name: 受け付ける, lane: 受注, owner: A, duration: 1, next: S2 & S3}
+- {id: S2, name: R&D, lane: 受注, owner: B, duration: 1, next: S4}
+- {id: S3, name: 出荷, lane: 受注, owner: A, duration: 1, next: S4}
+- {id: S4, name: 記録, lane: 受注, owner: A, duration: 1, join: all, next: END}
+"""))
+    sc = _write(tmp_path, "s.yaml", "name: x\nchanges:\n  steps:\n    - {id: S1, next: R&D & 出荷}\n  remove: [S2]\n")
+    new = apply_scenario(base, load_scenario(sc))
+    assert new.step_map()["S1"].fork and _edges(new)["S1"] == {"S4": 1.0, "S3": 1.0}
+    assert [s.id for s in new.steps] == ["S1", "S3", "S4"]

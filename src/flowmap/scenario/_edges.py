@@ -53,7 +53,7 @@ def resolve_edges(rows: dict[str, Row], sid: str, forks: set[str], names: tuple[
     parsed: list[tuple[str, float | None]] = [(whole, None)]  # a whole step name, even one holding '&' or '・'
     try:
         if not (whole and name_key(whole) in known):
-            branches = parse_fork(value)
+            branches = parse_fork(value, known)
             parsed = [(b, 1.0) for b in branches] if branches else parse_next(value, known)
     except ParseError:
         return None
