@@ -3,6 +3,7 @@ line with markers.  Every text is escaped; no script, no external resource."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -171,6 +172,31 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
     return "".join(out)
 
 
+def _side_points(side: list[tuple[int, float, str, bool]], points: list[tuple[str, float | None]], *, left: float,
+                 dx: float, width: int, y: Callable[[float], float]) -> list[str]:
+    """Branches that only some cases take: hollow points off the line, dashed to their anchor, labelled
+    on the right (on the left where the picture ends)."""
+    out: list[str] = []
+    per_anchor: dict[int, int] = {}
+    for anchor, v, label, marked in side:
+        k = per_anchor.get(anchor, 0)
+        per_anchor[anchor] = k + 1
+        x = left + (anchor + 0.5) * dx + k * 8
+        a_val = points[anchor][1] if 0 <= anchor < len(points) else None
+        color = "#d9534f" if marked else "#888"
+        if a_val is not None:
+            out.append(f'<line x1="{left + anchor * dx:.1f}" y1="{y(a_val):.1f}" x2="{x:.1f}" y2="{y(v):.1f}" '
+                       f'stroke="{color}" stroke-dasharray="3,3"/>')
+        out.append(f'<circle class="side" cx="{x:.1f}" cy="{y(v):.1f}" r="5" fill="#fff" stroke="{color}" stroke-width="2">'
+                   f"<title>{escape(label)}: {v:+g}</title></circle>")
+        text = _fit(label, 120)
+        flip = x + 7 + _text_width(text) * 9 / 12 > width  # no room on the right: the label goes left of the point
+        tx, anchor_at = (x - 7, "end") if flip else (x + 7, "start")
+        out.append(f'<text x="{tx:.1f}" y="{y(v) + 4 + k * 11:.1f}" font-size="9" fill="{color}" '
+                   f'text-anchor="{anchor_at}">{escape(text)}</text>')
+    return out
+
+
 def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: float = 2, width: int = 760,
                height: int = 240, marks: set[int] | None = None, bands: list[tuple[int, int, str]] | None = None,
                side: list[tuple[int, float, str, bool]] | None = None) -> str:
@@ -211,23 +237,7 @@ def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: fl
                        f"<title>{escape(label)}: {v:+g}</title></circle>")
         label_y = top + plot_h + (36 if bands else 12)
         out.append(f'<text transform="translate({x - 4:.1f},{label_y}) rotate(40)" font-size="10">{escape(_fit(label, 130))}</text>')
-    per_anchor: dict[int, int] = {}
-    for anchor, v, label, marked in side or []:
-        k = per_anchor.get(anchor, 0)
-        per_anchor[anchor] = k + 1
-        x = left + (anchor + 0.5) * dx + k * 8
-        a_val = points[anchor][1] if 0 <= anchor < n else None
-        color = "#d9534f" if marked else "#888"
-        if a_val is not None:
-            out.append(f'<line x1="{left + anchor * dx:.1f}" y1="{y(a_val):.1f}" x2="{x:.1f}" y2="{y(v):.1f}" '
-                       f'stroke="{color}" stroke-dasharray="3,3"/>')
-        out.append(f'<circle class="side" cx="{x:.1f}" cy="{y(v):.1f}" r="5" fill="#fff" stroke="{color}" stroke-width="2">'
-                   f"<title>{escape(label)}: {v:+g}</title></circle>")
-        text = _fit(label, 120)
-        flip = x + 7 + _text_width(text) * 9 / 12 > width  # no room on the right: the label goes left of the point
-        tx, side_anchor = (x - 7, "end") if flip else (x + 7, "start")
-        out.append(f'<text x="{tx:.1f}" y="{y(v) + 4 + k * 11:.1f}" font-size="9" fill="{color}" '
-                   f'text-anchor="{side_anchor}">{escape(text)}</text>')
+    out += _side_points(side or [], points, left=left, dx=dx, width=width, y=y)
     for first, last, label in bands or []:
         x0, x1 = left + first * dx - dx / 2 + 2, left + last * dx + dx / 2 - 2
         yb = top + plot_h + 22
