@@ -87,7 +87,7 @@ def _legend(lang: str) -> str:
     return f'<div class="fm-legend" aria-label="legend">{rows}{buttons}</div>'
 
 
-def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height: str) -> str:
+def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height: str, kind: str = "fm-report-page") -> str:
     js, css = _vis_assets()
     scripts = ""
     if graph is not None:
@@ -100,7 +100,7 @@ def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
             f"style-src 'unsafe-inline'; img-src data:; font-src data:\">"
-            f"<title>{escape(title)}</title>{head_css}</head><body>{body}{scripts}</body></html>\n")
+            f'<title>{escape(title)}</title>{head_css}</head><body class="{kind}">{body}{scripts}</body></html>\n')
 
 
 def _summary_line(flow: Flow, lang: str) -> str:
@@ -114,7 +114,7 @@ def view_html(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str
     data = lane_graph(flow, graph, analysis, lang)
     body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(_summary_line(flow, lang))}</p></header>'
             f"{_graph_block(lang)}")
-    return _page(flow.name, lang, body, data, "calc(100vh - 126px)")
+    return _page(flow.name, lang, body, data, "auto", "fm-view")
 
 
 def _graph_block(lang: str) -> str:
@@ -127,21 +127,28 @@ def _graph_block(lang: str) -> str:
 
 # ------------------------------------------------------------------ report
 
+def _scroll(chart: str) -> str:
+    """A chart in a box that scrolls sideways on a phone, so its type keeps a readable size."""
+    return f'<div class="fm-scroll">{chart}</div>'
+
+
 def _findings_table(a: Analysis, lang: str) -> str:
     if not a.findings:
         return f'<p class="fm-note">{escape(t(lang, "No findings.", "指摘はありません。"))}</p>'
     head = (["重要度", "指摘", "担当者", "ツール", "データ", "分/日", "改善案"] if lang == "ja"
             else ["severity", "what", "who", "tools", "data", "min/day", "suggestion"])
+    lab = [f' data-label="{escape(h)}"' for h in head]  # a phone shows each row as a card, cells named
     rows = []
     for f in a.findings:
         rows.append(
-            f'<tr><td class="sev sev-{f.severity}">{escape(severity_label(f.severity, lang))}</td>'
+            f'<tr><td class="sev sev-{f.severity}"{lab[0]}>{escape(severity_label(f.severity, lang))}</td>'
             f"<td><b>{escape(f.title)}</b><br><small>{escape(analyzer_label(f.analyzer, lang))} · "
             f"{escape(join(f.steps, lang))}</small><br>{escape(f.message)}</td>"
-            f"<td>{escape(join(f.owners, lang))}</td><td>{escape(join(f.tools, lang))}</td><td>{escape(join(f.data, lang))}</td>"
-            f'<td class="num">{f.minutes_per_day:,.0f}</td><td>{escape(f.suggestion)}</td></tr>')
+            f"<td{lab[2]}>{escape(join(f.owners, lang))}</td><td{lab[3]}>{escape(join(f.tools, lang))}</td>"
+            f"<td{lab[4]}>{escape(join(f.data, lang))}</td>"
+            f'<td class="num"{lab[5]}>{f.minutes_per_day:,.0f}</td><td{lab[6]}>{escape(f.suggestion)}</td></tr>')
     skipped = "".join(f'<p class="fm-note">{escape(analyzer_label(k, lang))}: {escape(v)}</p>' for k, v in a.skipped.items())
-    return (f'<table class="fm-table" id="fm-findings"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+    return (f'<table class="fm-table fm-cards" id="fm-findings"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>{skipped}")
 
 
@@ -160,7 +167,7 @@ def _workload_chart(a: Analysis, lang: str) -> str:
     gini, cv = spread.gini, spread.cv
     note = t(lang, f"Spread of utilization across people: Gini {gini:.2f}, CV {cv:.2f}.",
              f"担当者間の稼働率のばらつき: ジニ係数 {gini:.2f}、変動係数 {cv:.2f}。")
-    return bar_chart(bars, legend=legend) + f'<p class="fm-note">{escape(note)}</p>'
+    return _scroll(bar_chart(bars, legend=legend)) + f'<p class="fm-note">{escape(note)}</p>'
 
 
 def _simulation_section(sim: SimulationResult, lang: str, overload: float) -> str:
@@ -187,15 +194,15 @@ def _simulation_section(sim: SimulationResult, lang: str, overload: float) -> st
         def tick(h: float) -> str:
             return t(lang, f"{h / 24:g} d", f"{h / 24:g}日") if in_days else t(lang, f"{h:g} h", f"{h:g}時間")
 
-        out.append(histogram(hours, step=step, fmt=tick, xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"),
-                             title=t(lang, "Lead time distribution", "リードタイムの分布"), weights=weights))
+        out.append(_scroll(histogram(hours, step=step, fmt=tick, xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"),
+                             title=t(lang, "Lead time distribution", "リードタイムの分布"), weights=weights)))
     steps = sorted((s for s in sim.steps if s.count and s.wait_mean_minutes > 0.5), key=lambda s: -s.wait_mean_minutes)[:15]
-    out.append(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
+    out.append(_scroll(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
                               text=duration_text(s.wait_mean_minutes, lang)) for s in steps],
-                         title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間")))
-    out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > overload,
+                         title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間"))))
+    out.append(_scroll(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > overload,
                               text=f"{o.utilization:.0%}") for o in sim.owners],
-                         title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）")))
+                         title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）"))))
     ss = sim.settings
     days, start, opd, seed, reps = ss.days, ss.start.isoformat(), ss.orders_per_day, ss.seed, ss.replications
     note = t(lang, f"{days:g} days from {start}, {opd:g} orders/day, seed {seed}, {reps} replications.",
@@ -218,11 +225,13 @@ def _journey_section(graph: FlowGraph, lang: str) -> str:
     side = [(p.anchor, float(p.emotion), f"{p.share:.0%} {p.name}", p.pain) for p in curve.side if p.emotion is not None]
     chart = line_chart(points, marks=marks, bands=curve.bands, side=side, height=360, width=900)
     head = ["ステージ", "工程", "タッチポイント", "感情", "課題"] if lang == "ja" else ["stage", "step", "touchpoint", "emotion", "pain point"]
+    lab = [f' data-label="{escape(h)}"' for h in head]
     rows = "".join(
-        f"<tr><td>{escape(s.stage)}</td><td>{escape(s.id)} {escape(s.name)}</td><td>{escape(s.touchpoint)}</td>"
-        f'<td class="num">{"" if s.emotion is None else (f"{s.emotion:+d}" if s.emotion else "0")}</td><td>{escape(s.pain)}</td></tr>'
+        f"<tr><td{lab[0]}>{escape(s.stage)}</td><td>{escape(s.id)} {escape(s.name)}</td><td{lab[2]}>{escape(s.touchpoint)}</td>"
+        f'<td class="num"{lab[3]}>{"" if s.emotion is None else (f"{s.emotion:+d}" if s.emotion else "0")}</td>'
+        f"<td{lab[4]}>{escape(s.pain)}</td></tr>"
         for s in cust)
-    return (chart + f'<table class="fm-table" id="fm-journey"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+    return (_scroll(chart) + f'<table class="fm-table fm-cards" id="fm-journey"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
             f"<tbody>{rows}</tbody></table>")
 
 
@@ -257,7 +266,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
             + "".join(f'<section id="{sid}" class="{"fm-break" if i > 1 else ""}"><h2>{escape(title)}</h2>{content}</section>'
                       for i, (sid, title, content) in enumerate(sections))
             + "</main>")
-    return _page(flow.name, lang, body, data, "620px")
+    return _page(flow.name, lang, body, data, "min(620px, 75vh)")
 
 
 def write(path: str | Path, html: str) -> None:
