@@ -171,3 +171,44 @@ def test_report_on_a_phone(cli: Run, tmp_path: Path, browser: Any, lang: str) ->
         page.page.screenshot(path=str(ARTIFACTS / f"report_phone_{lang}.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_a_huge_flow_loads_and_degrades_gracefully(cli: Run, tmp_path: Path, browser: Any) -> None:  # noqa: F811
+    """At HUGE steps the page still opens without a JS error: straight arrows, a note saying so,
+    the overview in strips, hover cards built on demand. (Times: benchmarks/view_huge.py.)"""
+    from flowmap.render.lanes import HUGE
+
+    src = tmp_path / "huge.yaml"
+    flowmap.save(chain(HUGE, lanes=8), src)
+    out = tmp_path / "huge.html"
+    assert cli("view", src, "-o", out, "--lang", "en").exit_code == 0
+    page = Page(browser, out, width=DESKTOP[0], height=DESKTOP[1])
+    try:
+        assert page.errors == []
+        assert f"{HUGE:,} steps" in page.page.inner_text(".fm-big")
+        smooth = page.page.evaluate("window.flowmapNetwork.body.data.edges.get().map(e => e.smooth.enabled)")
+        assert len(smooth) == HUGE - 1 and not any(smooth)
+        got = _whole(page)
+        assert page.errors == [] and got["strips"] > 10
+        # a hover card is made when the pointer reaches a step
+        page.page.click("#fm-home")
+        page.page.wait_for_timeout(300)
+        pos = page.page.evaluate("""() => { const n = window.flowmapNetwork;
+            const p = n.canvasToDOM(n.getPositions(['S1'])['S1']);
+            const r = document.getElementById('flowmap-graph').getBoundingClientRect();
+            return {x: p.x + r.left, y: p.y + r.top}; }""")
+        page.page.mouse.move(pos["x"], pos["y"])
+        page.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        assert "S1 工程1" in page.page.inner_text("div.vis-tooltip")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_below_huge_arrows_keep_their_curves() -> None:
+    from flowmap.render.lanes import HUGE, lane_graph
+
+    flow = chain(30, lanes=3)
+    data = lane_graph(flow, flowmap.build_graph(flow), None, "ja")
+    assert len(flow.steps) < HUGE and not data["huge"]
+    assert all(e["smooth"].get("enabled", True) for e in data["edges"])

@@ -31,6 +31,7 @@ from .lanes import (
     CUSTOMER_STYLE,
     FINDING_FRAME,
     FONT_STACK,
+    HUGE,
     MODE_STYLE,
     X_STEP,
     compact_columns,
@@ -113,13 +114,16 @@ def _summary_line(flow: Flow, lang: str) -> str:
 def view_html(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> str:
     data = lane_graph(flow, graph, analysis, lang)
     body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(_summary_line(flow, lang))}</p></header>'
-            f"{_graph_block(lang)}")
+            f"{_graph_block(lang, len(flow.steps))}")
     return _page(flow.name, lang, body, data, "auto", "fm-view")
 
 
-def _graph_block(lang: str) -> str:
-    """The legend bar, the lane-name gutter and the canvas of the lane graph."""
-    return (f'<div class="fm-graph-wrap">{_legend(lang)}<div class="fm-canvas-row">'
+def _graph_block(lang: str, steps: int) -> str:
+    """The legend bar, the lane-name gutter and the canvas of the lane graph (with a note for a huge flow)."""
+    note = ""
+    if steps >= HUGE:
+        note = (f'<p class="fm-big">{escape(t(lang, f"A large flow ({steps:,} steps): arrows are drawn straight and the whole flow is shown in strips; zoom in, or hover a step, to read it.", f"大きなフロー（{steps:,} 工程）: 矢印は直線で描き、全体表示は段に折り返します。拡大するか工程にカーソルを合わせると読めます。"))}</p>')
+    return (f'<div class="fm-graph-wrap">{note}{_legend(lang)}<div class="fm-canvas-row">'
             f'<div class="fm-lanes" id="fm-lanes" aria-hidden="true"></div>'
             f'<div id="flowmap-graph" role="img" aria-label="{escape(t(lang, "lane graph", "業務フロー図"))}"></div>'
             f"</div></div>")
@@ -251,7 +255,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
     sections = [
         ("fm-summary", t(lang, "Summary", "概要"), summary + f'<p class="fm-note">{escape(_summary_line(flow, lang))}</p>'),
         ("fm-graph", t(lang, "Lane graph", "業務フロー図"),
-         _graph_block(lang)),
+         _graph_block(lang, len(flow.steps))),
         ("fm-findings-section", t(lang, "Findings", "指摘事項"), _findings_table(analysis, lang)),
         ("fm-workload", t(lang, "Workload per owner", "担当者ごとの業務量"), _workload_chart(analysis, lang)),
     ]

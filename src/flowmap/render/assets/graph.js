@@ -6,7 +6,6 @@
   const full = {};
   const home_x = {};
   for (const n of data.nodes) {
-    n.title = flowmapLanes.tip(data.tips[n.id], labels.findings);
     full[n.id] = {label: n.label, font: Object.assign({}, n.font), widthConstraint: n.widthConstraint, heightConstraint: false};
     home_x[n.id] = n.x;
   }
@@ -58,21 +57,30 @@
   measure.font = READABLE_PX + 'px ' + labels.font;
   let shownScale = null;
   let rowH = data.rowH;
-  let outs = {};            // in a wrapped overview: step id -> the targets drawn in another strip
+  let outs = {};
+  let laidOut = 'home';     // the steps stand where lanes.py put them: one strip, every lane            // in a wrapped overview: step id -> the targets drawn in another strip
+  const widths = {};
+  function w(ch) {
+    // the width of one character at the readable size (cached: a flow has few distinct ones)
+    if (widths[ch] === undefined) { widths[ch] = measure.measureText(ch).width; }
+    return widths[ch];
+  }
   function take(text, px) {
     // [the part of text that fits in px at the readable size, the rest]
     const chars = Array.from(text);
-    let i = 0, part = '';
+    let i = 0, used = 0;
     for (; i < chars.length; i++) {
-      if (measure.measureText(part + chars[i]).width > px) { break; }
-      part += chars[i];
+      used += w(chars[i]);
+      if (used > px) { break; }
     }
-    if (i === 0 && chars.length) { part = chars[0]; i = 1; }  // one character always goes
-    return [part, chars.slice(i).join('').replace(/^\s+/, '')];
+    if (i === 0 && chars.length) { i = 1; }  // one character always goes
+    return [chars.slice(0, i).join(''), chars.slice(i).join('').replace(/^\s+/, '')];
   }
   function shorten(text, px) {
-    if (measure.measureText(text).width <= px) { return text; }
-    return take(text, px - measure.measureText('…').width)[0].replace(/\s+$/, '') + '…';
+    let all = 0;
+    for (const ch of text) { all += w(ch); }
+    if (all <= px) { return text; }
+    return take(text, px - w('…'))[0].replace(/\s+$/, '') + '…';
   }
   function fitLabels(force) {
     const scale = network.getScale();
@@ -165,6 +173,14 @@
     return c.strips;
   }
 
+  // The hover card of a step is built when the pointer first reaches it (before the tooltip
+  // delay ends), not for every step up front: a flow of thousands of steps opens faster.
+  const carded = {};
+  network.on('hoverNode', function (p) {
+    if (carded[p.node]) { return; }
+    carded[p.node] = true;
+    nodes.update({id: p.node, title: flowmapLanes.tip(data.tips[p.node], labels.findings)});
+  });
   network.on('afterDrawing', placeLanes);
   network.on('zoom', function () { fitLabels(); });
   function show(scale, top) {
@@ -174,7 +190,7 @@
   }
   function home() {
     // readable scale, starting at the first steps; 'whole flow' shows everything
-    layout(data.rowH, columns);
+    if (laidOut !== 'home') { layout(data.rowH, columns); laidOut = 'home'; }
     const W = container.clientWidth, H = container.clientHeight;
     const fitScale = Math.min(W / (ext.x1 - ext.x0 + 20), H / ext.y1);
     const scale = Math.max(fitScale, 0.8);
@@ -207,6 +223,7 @@
       h = Math.max(data.rowH, MIN_LANE_PX / scale);
     }
     const strips = layout(h, per);
+    laidOut = 'whole';
     if (best.score >= 0.7) {
       scale = Math.min(W / (ext.x1 - ext.x0), H / ext.y1);
     }
