@@ -310,6 +310,8 @@ def test_zero_time_loop(tmp_path: Path) -> None:
     (("--workers", "200"), "--workers"),
     (("--replications", "1000000000"), "--replications"),
     (("--orders-per-day", "1e30"), "--orders-per-day"),
+    # each size within its limit, but together 1000 × 1,366,000 arrivals: hours of work
+    (("--replications", "1000", "--days", "3660", "--orders-per-day", "1000"), "--replications"),
 ])
 def test_simulation_options_beyond_the_limits(args: tuple[str, ...], needle: str) -> None:
     refused(run("simulate", MODELS / "ec_order_asis.yaml", *args), needle)
@@ -319,6 +321,7 @@ def test_simulation_options_beyond_the_limits(args: tuple[str, ...], needle: str
     ("settings: {orders_per_day: 1e30}", "orders per day"),
     ("settings: {replications: 1000000000}", "replications"),
     ("settings: {days: 100000}", "days"),
+    ("settings: {replications: 1000, days: 3660, orders_per_day: 1000}", "50,000,000"),
 ])
 def test_settings_beyond_the_limits_fail_validate(tmp_path: Path, setting: str, needle: str) -> None:
     refused(run("validate", _yaml(tmp_path, BASE + setting + "\n")), "m.yaml:3", needle)

@@ -14,14 +14,23 @@ from .errors import InputError, Problem
 from .model import END, Flow, parallel_structure, people_of
 
 HANDOFF_CATEGORIES: frozenset[str] = frozenset({"communication", "wait"})
-"""Tool categories that carry a handoff and its ``delay``: a channel (``communication``) or a pure wait
-(``wait``: a handoff wait such as the ``引き継ぎ: STEP`` tools discover finds in an event log). The engine
-applies either's delay; neither is a system or record, and tool scatter counts only real channels."""
+"""Tool categories that carry a handoff and its ``delay``: a channel (``communication``, on either step of
+the handoff) or a pure wait (``wait``: the wait before the step it is on when work comes from other people,
+such as the ``引き継ぎ: STEP`` tools discover finds in an event log). The engine applies the channel's delay
+and then the receiving step's waits; neither is a system or record, and tool scatter counts only real channels."""
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["FlowGraph", "build_graph"]
+    from .model import Step, Tool
+
+
+def work_tools(step: Step, tools: dict[str, Tool]) -> list[str]:
+    """The tools a step is done with: every tool it lists but its wait tools (a wait is a delay at a handoff,
+    not a means of work, communication or record; unknown names are kept)."""
+    return [t for t in step.tools if t not in tools or tools[t].category != "wait"]
+
+__all__ = ["FlowGraph", "build_graph", "work_tools"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Handoff:
     from_owners: tuple[str, ...]
     to_owners: tuple[str, ...]
     per_case: float  # expected traversals per case
-    tools: tuple[str, ...]  # communication tools of the two steps
+    tools: tuple[str, ...]  # communication tools of the two steps, then the wait tools of the receiving step
 
 
 class FlowGraph:
@@ -156,7 +165,8 @@ class FlowGraph:
                 continue
             if set(a.owners) == set(b.owners):
                 continue
-            comm = tuple(dict.fromkeys(t for t in (*a.tools, *b.tools) if t in tools and tools[t].category in HANDOFF_CATEGORIES))
+            comm = tuple(dict.fromkeys([*(t for t in (*a.tools, *b.tools) if t in tools and tools[t].category == "communication"),
+                                        *(t for t in b.tools if t in tools and tools[t].category == "wait")]))
             out.append(Handoff(a.id, b.id, tuple(a.owners), tuple(b.owners), self.visits[a.id] * e.probability, comm))
         return out
 

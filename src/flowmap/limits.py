@@ -35,6 +35,7 @@ __all__ = [
     "MAX_DAYS",
     "MAX_ORDERS_PER_DAY",
     "MAX_REPLICATIONS",
+    "MAX_TOTAL_ARRIVALS",
     "MAX_VISITS_PER_CASE",
     "MIN_BATCH_INTERVAL_MINUTES",
     "flow_problems",
@@ -51,6 +52,8 @@ MAX_ARRIVALS = 5_000_000.0
 """Most arrivals one replication may simulate (orders per day × days, all entries)."""
 MAX_REPLICATIONS = 1000
 """Most independent replications of one run."""
+MAX_TOTAL_ARRIVALS = 50_000_000.0
+"""Most arrivals one run may simulate over all its replications (about half an hour of one core)."""
 MIN_BATCH_INTERVAL_MINUTES = 1.0
 """Shortest interval between two runs of a batch step."""
 FIRST_YEAR, LAST_YEAR = 1970, 2200
@@ -95,6 +98,14 @@ def run_problems(*, days: float | None = None, orders_per_day: float | None = No
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:
         add("replications", f"replications {replications} must be between 1 and {MAX_REPLICATIONS}",
             f"反復回数 {replications} は 1 以上 {MAX_REPLICATIONS} 以下にしてください")
+    elif replications is not None and not out and days is not None and orders_per_day is not None \
+            and orders_per_day * days * replications > MAX_TOTAL_ARRIVALS:
+        total = orders_per_day * days * replications
+        add("replications", f"{replications} replications of {orders_per_day * days:,.0f} arrivals are {total:,.0f} "
+                            f"arrivals, more than the {MAX_TOTAL_ARRIVALS:,.0f} one run may simulate; use fewer "
+                            "replications or days",
+            f"反復 {replications} 回 × {orders_per_day * days:,.0f} 件で {total:,.0f} 件となり、1 回の実行の上限 "
+            f"{MAX_TOTAL_ARRIVALS:,.0f} 件を超えます。反復回数か日数を減らしてください")
     if start is not None and not FIRST_YEAR <= start.year <= LAST_YEAR:
         add("start", f"start date {start.isoformat()} must be in the years {FIRST_YEAR}-{LAST_YEAR}",
             f"開始日 {start.isoformat()} は {FIRST_YEAR}〜{LAST_YEAR} 年の日付にしてください")

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import random
 from collections import defaultdict
-from decimal import Decimal
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from . import _values
+from ._values import days_text
 from .errors import Problem
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Tool",
     "WorkHours",
     "check_flow",
+    "days_text",
     "parallel_structure",
     "people_of",
     "suggest",
@@ -59,14 +61,6 @@ class _Model(BaseModel):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _num(x: float) -> str:
-    """A number as plain decimal text (``0.000001``, never ``1e-06``) that every reader reads back."""
-    if x != x or x in (float("inf"), float("-inf")):
-        return repr(x)
-    text = format(Decimal(repr(float(x))), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 class Duration(_Model):
     """Minutes per case: fixed, or drawn from a distribution."""
 
@@ -75,65 +69,24 @@ class Duration(_Model):
 
     @property
     def mean(self) -> float:
-        p = self.params
-        if self.kind == "fixed":
-            return p[0]
-        if self.kind == "uniform":
-            return (p[0] + p[1]) / 2
-        if self.kind == "triangular":
-            return (p[0] + p[1] + p[2]) / 3
-        if self.kind == "exponential":
-            return p[0]
-        mu, sigma = p
-        if sigma == 0:
-            return mu
-        a = -mu / sigma  # truncation at 0
-        pdf = math.exp(-a * a / 2) / math.sqrt(2 * math.pi)
-        tail = 0.5 * math.erfc(a / math.sqrt(2))
-        return mu + sigma * pdf / tail if tail > 0 else 0.0
+        """Mean minutes (a normal distribution is cut at 0, so its mean is above ``mu``)."""
+        return _values.mean(self.kind, self.params)
 
-    def sampler(self, rng: random.Random) -> Any:
+    def sampler(self, rng: random.Random) -> Callable[[], float]:
         """A zero-argument function drawing one duration (minutes)."""
-        p = self.params
-        if self.kind == "fixed":
-            v = p[0]
-            return lambda: v
-        if self.kind == "uniform":
-            lo, hi = p
-            return lambda: rng.uniform(lo, hi)
-        if self.kind == "triangular":
-            lo, mode, hi = p
-            return lambda: rng.triangular(lo, hi, mode)
-        if self.kind == "exponential":
-            rate = 1.0 / p[0]
-            return lambda: rng.expovariate(rate)
-        mu, sigma = p
-
-        def normal() -> float:
-            for _ in range(100):
-                x = rng.gauss(mu, sigma)
-                if x >= 0:
-                    return x
-            return 0.0
-
-        return normal
+        return _values.sampler(self.kind, self.params, rng)
 
     def text(self) -> str:
-        p = self.params
+        p, n = self.params, _values.num
         if self.kind == "fixed":
-            return _num(p[0])
+            return n(p[0])
         if self.kind == "uniform":
-            return f"{_num(p[0])}-{_num(p[1])}"
+            return f"{n(p[0])}-{n(p[1])}"
         if self.kind == "triangular":
-            return f"tri({_num(p[0])},{_num(p[1])},{_num(p[2])})"
+            return f"tri({n(p[0])},{n(p[1])},{n(p[2])})"
         if self.kind == "exponential":
-            return f"exp({_num(p[0])})"
-        return f"norm({_num(p[0])},{_num(p[1])})"
-
-
-def _clock(minutes: float) -> str:
-    m = round(minutes)
-    return f"{m // 60:02d}:{m % 60:02d}"
+            return f"exp({n(p[0])})"
+        return f"norm({n(p[0])},{n(p[1])})"
 
 
 class Schedule(_Model):
@@ -146,7 +99,7 @@ class Schedule(_Model):
 
     def text(self, lang: str = "en") -> str:
         if self.kind == "daily":
-            clocks = ", ".join(_clock(t) for t in self.times)
+            clocks = ", ".join(_values.clock(t) for t in self.times)
             return f"毎日 {clocks}" if lang == "ja" else f"daily {clocks}"
         if self.kind == "count":
             return f"{self.count}件ごと" if lang == "ja" else f"every {self.count}"
@@ -155,7 +108,7 @@ class Schedule(_Model):
         if self.interval_minutes % 60 == 0:
             h = int(self.interval_minutes // 60)
             return f"{h}時間ごと" if lang == "ja" else f"every {h}h"
-        return f"{_num(self.interval_minutes)}分ごと" if lang == "ja" else f"every {_num(self.interval_minutes)}min"
+        return f"{_values.num(self.interval_minutes)}分ごと" if lang == "ja" else f"every {_values.num(self.interval_minutes)}min"
 
 
 class WorkHours(_Model):
@@ -176,20 +129,6 @@ class WorkHours(_Model):
         if self.always:
             return "24h"
         return f"{self.start // 60}:{self.start % 60:02d}-{self.end // 60}:{self.end % 60:02d}"
-
-
-_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WEEKDAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
-
-
-def days_text(days: list[int], lang: str = "en") -> str:
-    names = _WEEKDAYS_JA if lang == "ja" else _WEEKDAYS_EN
-    ds = sorted(set(days))
-    if ds == list(range(7)):
-        return "毎日" if lang == "ja" else "every day"
-    if ds and ds == list(range(ds[0], ds[-1] + 1)) and len(ds) > 2:
-        return f"{names[ds[0]]}-{names[ds[-1]]}"
-    return ",".join(names[d] for d in ds)
 
 
 class Milestone(_Model):
@@ -438,149 +377,8 @@ def parallel_structure(flow: Flow) -> Parallel:
     A branch is followed along every path (choices, loops, nested fork/join pairs) until it
     reaches a step with ``join: all``. A fork is sound when every path of every branch reaches
     the same join; a fork whose branches never meet is allowed unless it sits in a loop (each
-    turn would add tokens that never end).
+    turn would add tokens that never end). The walk lives in :mod:`flowmap._pairing`.
     """
-    pairing = _Pairing(flow)
-    for s in flow.steps:
-        if s.fork:
-            pairing.pair(s.id)
-    pairing.check_joins()
-    return pairing.res
+    from ._pairing import parallel_structure as run
 
-
-class _Pairing:
-    """The walk behind ``parallel_structure``: forks are paired on demand (a nested fork first)."""
-
-    def __init__(self, flow: Flow) -> None:
-        self.flow = flow
-        self.res = Parallel()
-        self.steps = flow.step_map()
-        self.out: dict[str, list[Edge]] = defaultdict(list)
-        self.preds: dict[str, set[str]] = defaultdict(set)
-        for e in flow.edges:
-            self.out[e.source].append(e)
-            self.preds[e.target].add(e.source)
-        self.state: dict[str, str] = {}  # fork -> "busy" | "done"
-
-    def add(self, where: str, en: str, ja: str) -> None:
-        self.res.problems.append(Problem(where, en, ja))
-
-    def explore(self, start: str, fork: str) -> tuple[set[str], str | None, set[str]]:
-        """Joins reached from ``start``, the first step from which the branch can end, visited steps."""
-        steps, out, res = self.steps, self.out, self.res
-        joins: set[str] = set()
-        ends: str | None = None
-        seen: set[str] = set()
-        stack = [start]
-        while stack:
-            n = stack.pop()
-            if n in seen:
-                continue
-            if n == END or n not in steps:
-                continue
-            seen.add(n)
-            st = steps[n]
-            if st.join == "all":
-                joins.add(n)
-                continue
-            while st.fork:  # a nested fork: its branches run to its own join, then the branch goes on
-                if n == fork or self.state.get(n) == "busy":
-                    break
-                inner = self.pair(n)
-                seen |= res.region.get(n, set())
-                if inner is None:
-                    break
-                seen.add(inner)
-                n, st = inner, steps[inner]
-            if st.fork:
-                ends = ends or n
-                continue
-            if not out[n] or any(e.target == END for e in out[n]):
-                ends = ends or n
-            stack.extend(e.target for e in out[n])
-        return joins, ends, seen
-
-    def pair(self, fork: str) -> str | None:
-        res = self.res
-        if self.state.get(fork) == "done":
-            return res.join_of.get(fork)
-        self.state[fork] = "busy"
-        st = self.steps[fork]
-        where = self.flow.loc("step", fork, "next")
-        targets = [e.target for e in self.out[fork]]
-        join: str | None = None
-        region: set[str] = set()
-        if len(targets) < 2 or len(set(targets)) != len(targets):
-            self.add(where, f"fork {fork} ({st.name}) needs at least two different next steps",
-                     f"並行分岐 {fork}（{st.name}）には異なる次工程が二つ以上必要です")
-        elif END in targets:
-            self.add(where, f"fork {fork} ({st.name}) cannot start {END} as a branch",
-                     f"並行分岐 {fork}（{st.name}）の分岐先に終了は指定できません")
-        elif any(abs(e.probability - 1) > 1e-9 for e in self.out[fork]):
-            self.add(where, f"fork {fork} ({st.name}) starts every branch: its next steps take no probabilities",
-                     f"並行分岐 {fork}（{st.name}）はすべての分岐を開始するため、確率は指定できません")
-        else:
-            join = self._meet(fork, st, where, targets, region)
-        res.join_of[fork] = join
-        res.region[fork] = region
-        self.state[fork] = "done"
-        return join
-
-    def _meet(self, fork: str, st: Step, where: str, targets: list[str], region: set[str]) -> str | None:
-        """Follow each branch of a well-formed fork (filling ``region``); the join where all of them meet."""
-        steps, res, add = self.steps, self.res, self.add
-        reached: list[tuple[str, set[str], str | None]] = []
-        for t in targets:
-            joins, ends, seen = self.explore(t, fork)
-            region |= seen
-            reached.append((t, joins, ends))
-        all_joins = set().union(*(j for _, j, _ in reached))
-        if not all_joins:
-            if fork in region:
-                add(where, f"fork {fork} ({st.name}) is inside a loop and its branches never join: "
-                           "each turn would start branches that never end; add a step with join 'all' where they meet",
-                    f"並行分岐 {fork}（{st.name}）はループの中にあり、分岐が合流しません。"
-                    "合流する工程の合流条件を「すべて」にしてください")
-            return None
-        if len(all_joins) > 1:
-            add(where, f"the branches of fork {fork} ({st.name}) meet at different joins: {', '.join(sorted(all_joins))}",
-                f"並行分岐 {fork}（{st.name}）の分岐が別々の合流工程（{'、'.join(sorted(all_joins))}）に向かっています")
-            return None
-        j = next(iter(all_joins))
-        bad = [(t, ends) for t, joins, ends in reached if ends is not None or not joins]
-        if bad:
-            t, ends = bad[0]
-            add(self.flow.loc("step", j, "join"),
-                f"join {j} ({steps[j].name}) can never receive all branches of fork {fork}: "
-                f"the branch starting at {t} can end at {ends or t} without reaching {j}",
-                f"合流 {j}（{steps[j].name}）は並行分岐 {fork} のすべての分岐を受け取れません: "
-                f"{t} から始まる分岐が {j} に着かずに {ends or t} で終わることがあります")
-            return None
-        if res.need.get(j, len(targets)) != len(targets):
-            add(self.flow.loc("step", j, "join"),
-                f"join {j} ({steps[j].name}) waits for forks with different numbers of branches",
-                f"合流 {j}（{steps[j].name}）が分岐数の異なる並行分岐を待っています")
-        res.need[j] = len(targets)
-        return j
-
-    def check_joins(self) -> None:
-        """Every ``join: all`` step is the join of some fork and is reached only from its branches."""
-        flow, res = self.flow, self.res
-        joined: dict[str, set[str]] = defaultdict(set)
-        for f, j in res.join_of.items():
-            if j is not None:
-                joined[j] |= res.region[f] | {f}
-        for s in flow.steps:
-            if s.join != "all":
-                continue
-            if s.id not in joined:
-                if not any(p.location == flow.loc("step", s.id, "join") for p in res.problems):
-                    self.add(flow.loc("step", s.id, "join"),
-                             f"step {s.id} ({s.name}) waits for all branches (join 'all'), but no fork's branches all meet there",
-                             f"工程 {s.id}（{s.name}）は合流条件が「すべて」ですが、そこで合流する並行分岐がありません")
-                continue
-            outside = sorted(p for p in self.preds[s.id] if p not in joined[s.id])
-            if outside:
-                self.add(flow.loc("step", s.id, "join"),
-                         f"join {s.id} ({s.name}) is also reached from {', '.join(outside)}, outside the branches it waits for",
-                         f"合流 {s.id}（{s.name}）に、待っている分岐の外の {'、'.join(outside)} からも到達します")
+    return run(flow)

@@ -31,7 +31,8 @@ class FlowSummary:
 
     @classmethod
     def of(cls, f: Flow) -> FlowSummary:
-        return cls(name=f.name, steps=len(f.steps), lanes=[la.name for la in f.lanes], owners=len(f.owners), tools=len(f.tools))
+        return cls(name=f.name, steps=len(f.steps), lanes=[la.name for la in f.lanes], owners=len(f.owners),
+                   tools=sum(1 for t in f.tools if t.category != "wait"))
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "steps": self.steps, "lanes": list(self.lanes), "owners": self.owners, "tools": self.tools}

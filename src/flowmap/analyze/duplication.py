@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..graph import HANDOFF_CATEGORIES
+from ..graph import HANDOFF_CATEGORIES, work_tools
 from ._base import Context, Finding, NotApplicable, Params
 from ._spec import AnalyzerSpec, Args, Grade, Words, grade, many, num
 
@@ -154,7 +154,7 @@ def analyze(ctx: Context) -> list[Finding]:
             findings.append(Finding(
                 analyzer=NAME, code="duplication.never_recorded",
                 key=f"duplication:unrecorded:{'+'.join(sorted(missing))}@{s.id}", severity=grade(NEVER_RECORDED, params),
-                params=params, steps=[s.id], owners=list(s.owners), tools=list(s.tools), data=missing))
+                params=params, steps=[s.id], owners=list(s.owners), tools=work_tools(s, ctx.tools), data=missing))
     return findings
 
 

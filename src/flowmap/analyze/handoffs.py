@@ -1,11 +1,12 @@
 """Handoffs: how often work changes hands along the expected path, ping-pong
-between the same two owners, and handoffs that wait on a communication tool."""
+between the same two owners, and handoffs that wait on a communication tool
+(to be read) or on a wait tool of the receiving step (a pure handoff wait)."""
 
 from __future__ import annotations
 
 from ..model import people_of
 from ._base import Context, Finding, NotApplicable, Params
-from ._spec import AnalyzerSpec, Grade, Words, grade, num
+from ._spec import AnalyzerSpec, Args, Grade, Words, grade, num
 
 NAME = "handoffs"
 # Handoffs per case from which the count is worth a finding, and from which it is medium.
@@ -23,6 +24,25 @@ PING_PONG = (Grade("medium", "work returns to the owner it came from (A → B �
 WAIT = (Grade("low", f"a handoff over a tool with a delay, ≥ {WAIT_MINUTES:g} case-minutes of waiting a day (lead time, not work)",
               f"遅延のある手段での引き継ぎで、1 日延べ {WAIT_MINUTES:g} 分以上の待ち（作業時間ではなくリードタイム）"),)
 
+def _en_why(a: Args) -> str:
+    """What the handoff waits for: its channel to be read, the receiving step's wait tools, or both."""
+    channel, waits = a.raw("channel"), a.raw("waits")
+    if channel and waits:
+        return f"for {a['channel']} to be read and then at the handoff ({a['waits']}) before {a['target']} is taken up"
+    if waits:
+        return f"at the handoff ({a['waits']}) before {a['target']} is taken up"
+    return f"for {a['channel']} to be read"
+
+
+def _ja_why(a: Args) -> str:
+    channel, waits = a.raw("channel"), a.raw("waits")
+    if channel and waits:
+        return f"{a['channel']} を読まれるまでと、その後 {a['target']} に取りかかるまでの引き継ぎ待ち（{a['waits']}）で"
+    if waits:
+        return f"{a['target']} に取りかかるまでの引き継ぎ待ち（{a['waits']}）で"
+    return f"{a['channel']} を読まれるまで"
+
+
 # EN and JA alike in shape only (to each other and to other analyzers' catalogues): one message catalogue per language, data, not logic.
 EN = {
     "handoffs.many": Words(
@@ -35,8 +55,8 @@ EN = {
         suggestion="Let one owner finish the case, or give the middle step the information it asks for up front."),
     "handoffs.tool_wait": Words(
         title="Handoff {source} → {target} waits on {tools}",
-        message="{per_day:,.0f} handoffs a day wait about {wait_minutes:,.0f} min each for {tools} to be read: "
-                "{waiting_hours_per_day:,.0f} case-hours of waiting a day (lead time, not work).",
+        message=lambda a: f"{a.raw('per_day'):,.0f} handoffs a day wait about {a.raw('wait_minutes'):,.0f} min each "
+                          + _en_why(a) + f": {a.raw('waiting_hours_per_day'):,.0f} case-hours of waiting a day (lead time, not work).",
         suggestion="Hand over through a shared queue the receiver works from."),
 }
 JA = {
@@ -50,8 +70,8 @@ JA = {
         suggestion="一人の担当で完結させるか、途中の工程が必要とする情報を最初に渡します。"),
     "handoffs.tool_wait": Words(
         title="{source} → {target} の引き継ぎが {tools} 待ち",
-        message="1 日 {per_day:,.0f} 件の引き継ぎが、{tools} を読まれるまで平均約 {wait_minutes:,.0f} 分待ちます"
-                "（1 日あたり延べ {waiting_hours_per_day:,.0f} 時間の待ち。作業時間ではなくリードタイムの損失）。",
+        message=lambda a: f"1 日 {a.raw('per_day'):,.0f} 件の引き継ぎが、" + _ja_why(a) + f"平均約 {a.raw('wait_minutes'):,.0f} 分待ちます"
+                          f"（1 日あたり延べ {a.raw('waiting_hours_per_day'):,.0f} 時間の待ち。作業時間ではなくリードタイムの損失）。",
         suggestion="受け手が作業する共有の依頼キューで引き継ぎます。"),
 }
 
@@ -104,15 +124,21 @@ def _waits(ctx: Context) -> list[Finding]:
     volume = sum(ctx.flow.entry_volumes().values())
     findings: list[Finding] = []
     for h in ctx.graph.handoffs():
-        delays = [(t, d) for t in h.tools if (d := tools[t].delay) is not None]
+        # As the engine waits: the channel (the first communication tool with a delay on the sending step, else on
+        # the receiving one), then every wait tool of the receiving step.
+        channel = next((t for sid in (h.source, h.target) for t in ctx.steps[sid].tools
+                        if t in h.tools and tools[t].category == "communication" and tools[t].delay is not None), None)
+        waits = [t for t in h.tools if tools[t].category == "wait" and tools[t].delay is not None]
+        delays = [(t, d) for t in ([channel] if channel else []) + waits if (d := tools[t].delay) is not None]
         if not delays:
             continue
-        wait = max(d.mean for _, d in delays)
+        wait = sum(d.mean for _, d in delays)
         per_day = h.per_case * volume
         if wait * per_day < WAIT_MINUTES:
             continue
         p: Params = {"source": h.source, "target": h.target, "tools": [t for t, _ in delays], "per_day": round(per_day, 1),
-                     "wait_minutes": round(wait, 1), "waiting_hours_per_day": round(wait * per_day / 60, 1)}
+                     "wait_minutes": round(wait, 1), "waiting_hours_per_day": round(wait * per_day / 60, 1),
+                     "channel": [channel] if channel else [], "waits": waits}
         findings.append(Finding(analyzer=NAME, code="handoffs.tool_wait", key=f"handoffs:wait:{h.source}->{h.target}",
                                 severity=grade(WAIT, p), params=p, steps=[h.source, h.target],
                                 owners=list(dict.fromkeys(h.from_owners + h.to_owners)), tools=[t for t, _ in delays]))

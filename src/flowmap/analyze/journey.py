@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..graph import FlowGraph
+from ..graph import FlowGraph, work_tools
 from ._base import Context, Finding, NotApplicable, Params
 from ._spec import AnalyzerSpec, Args, Grade, Words, grade, num
 
@@ -70,7 +70,7 @@ def analyze(ctx: Context) -> list[Finding]:
                      "share": round(ctx.graph.visits.get(s.id, 0.0), 3), "emotion": s.emotion,
                      "touchpoint": s.touchpoint or None, "pain": s.pain or None}
         findings.append(Finding(analyzer=NAME, code="journey.pain_point", key=f"journey:{s.id}", severity=grade(GRADES, p),
-                                params=p, steps=[s.id], tools=list(s.tools)))
+                                params=p, steps=[s.id], tools=work_tools(s, ctx.tools)))
     return findings
 
 

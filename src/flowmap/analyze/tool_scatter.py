@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..graph import work_tools
 from ..model import people_of
 from ._base import Context, Finding, NotApplicable, Params
 from ._spec import AnalyzerSpec, Grade, Threshold, Words, grade, num
@@ -212,7 +213,7 @@ def _per_lane(ctx: Context, limit: int) -> list[Finding]:
 
 
 def analyze(ctx: Context) -> list[Finding]:
-    if not any(s.tools for s in ctx.flow.steps):
+    if not any(work_tools(s, ctx.tools) for s in ctx.flow.steps):
         raise NotApplicable("no step lists its tools (the tools / ツール column), so scattered tools cannot be found",
                             "使用ツールの列がどの工程にもないため、手段の分散を判定できません")
     limit = int(ctx.threshold(SCATTER.key))

@@ -1,5 +1,6 @@
 """Handoff delays: what is left of the waits at handoffs once queues, hours and batches are
-simulated, given to the sending steps as a delay (a tool of category wait)."""
+simulated, given to the receiving steps as a delay (a tool of category wait: the engine waits for it
+after the channel, before the receiving step is queued)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .profile import LogProfile
 
 
 def _handoff_pairs(flow: Flow) -> dict[str, list[str]]:
-    """For each step, its successors reached by a handoff in the simulation (people → other people)."""
+    """For each step, its predecessors it is handed by in the simulation (people → other people)."""
     from ..model import people_of
 
     owners = flow.owner_map()
@@ -26,7 +27,7 @@ def _handoff_pairs(flow: Flow) -> dict[str, list[str]]:
         a, b = steps[e.source], steps[e.target]
         pa, pb = people_of(a, owners, customer), people_of(b, owners, customer)
         if pa and pb and "・".join(a.owners) != "・".join(b.owners):
-            pairs[a.id].append(b.id)
+            pairs[b.id].append(a.id)
     return pairs
 
 
@@ -48,7 +49,7 @@ def _mean_gaps(events: list[tuple[int, str, str, str, float, float]]) -> dict[tu
 
 
 def _tune_handoffs(flow: Flow, prof: LogProfile, lines: list[str], lang: str) -> None:
-    """Give sending steps a communication delay that makes the simulated handoff waits match the log's.
+    """Give receiving steps a wait tool whose delay makes the simulated handoff waits match the log's.
 
     The wait after a handoff grows faster than the delay (a delay that runs past closing time
     waits for the next morning), so each step's delay is found by the secant method over a few
@@ -75,7 +76,7 @@ def _tune_handoffs(flow: Flow, prof: LogProfile, lines: list[str], lang: str) ->
         for sid, (target, se) in want.items():
             tot, n, sq = 0.0, 0, 0.0
             for t in pairs[sid]:
-                g = sim.get((steps[sid].name, steps[t].name))
+                g = sim.get((steps[t].name, steps[sid].name))
                 if g:
                     tot += g[0] * g[1]
                     n += g[1]
@@ -101,20 +102,20 @@ def _tune_handoffs(flow: Flow, prof: LogProfile, lines: list[str], lang: str) ->
             break
     _apply_delays(flow, delays, lang)
     for sid, d in delays.items():
-        lines.append(_t(lang, f"{steps[sid].name}: handoff wait {d:.0f} min on average beyond queues and hours",
-                        f"{steps[sid].name}: 待ち行列と勤務時間のほかに引き継ぎ待ち 平均 {d:.0f} 分"))
+        lines.append(_t(lang, f"{steps[sid].name}: handoff wait before it {d:.0f} min on average beyond queues and hours",
+                        f"{steps[sid].name}: 待ち行列と勤務時間のほかに、渡されてから取りかかるまでの引き継ぎ待ち 平均 {d:.0f} 分"))
 
 
 def _log_gaps(flow: Flow, prof: LogProfile, pairs: dict[str, list[str]]) -> dict[str, tuple[float, float]]:
-    """Per sending step with at least 10 handoffs in the log: (the log's mean gap, its standard error)."""
+    """Per receiving step with at least 10 handoffs into it in the log: (the log's mean gap, its standard error)."""
     steps = flow.step_map()
     name_to_act = {n: i for i, n in enumerate(prof.log.activities)}
     want: dict[str, tuple[float, float]] = {}
-    for sid, targets in pairs.items():
+    for sid, senders in pairs.items():
         xs: list[float] = []
-        a = name_to_act.get(steps[sid].name)
-        for t in targets:
-            b = name_to_act.get(steps[t].name)
+        b = name_to_act.get(steps[sid].name)
+        for t in senders:
+            a = name_to_act.get(steps[t].name)
             if a is not None and b is not None:
                 xs.extend(prof.transition_gaps.get((a, b), []))
         if len(xs) >= 10:

@@ -21,7 +21,7 @@ from .._lang import t
 from ..compare import Comparison
 from . import html as report
 from ._common import analyzer_label, join, pct, severity_label
-from .compare import STATUS, _minutes, change_text, money, signed_duration, summary_lines
+from .compare.words import STATUS, change_text, minutes_text, money, signed_duration, summary_lines
 from .simulation import duration_text
 from .svg import FONT, Bar, bar_chart, nice_step
 
@@ -283,7 +283,7 @@ def _workload(c: Comparison) -> str:
               ("#d9534f", t(lang, "more than before", "変更前より増加")), ("#222", t(lang, "capacity", "稼働枠"))]
     rows = "".join(
         f"<tr><td>{escape(o.owner)}</td><td class=num>{o.before_minutes:,.0f}</td><td class=num>{o.after_minutes:,.0f}</td>"
-        f"<td class=num>{_minutes(o.freed)}</td><td>{pct(o.before_utilization)} → {pct(o.after_utilization)}</td>"
+        f"<td class=num>{minutes_text(o.freed)}</td><td>{pct(o.before_utilization)} → {pct(o.after_utilization)}</td>"
         f"<td class=num>{escape(money(o.cost_per_month_saved, c.currency, lang))}</td></tr>" for o in c.workload)
     head = [t(lang, "owner", "担当者"), t(lang, "before min/day", "前 分/日"), t(lang, "after min/day", "後 分/日"),
             t(lang, "freed", "空く"), t(lang, "utilization", "稼働率"), t(lang, "per month", "月額")]

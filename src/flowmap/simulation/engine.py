@@ -18,8 +18,9 @@ midnight of the first simulated day.
   leaves when it ends.
 * A handoff (the people doing two consecutive operator steps differ) waits
   for the channel: the delay of the first communication tool with a delay on
-  the sending step, else on the receiving step.  A step with several owners
-  is queued at its first owner.
+  the sending step, else on the receiving step; and then for the wait tools
+  (category ``wait``) of the receiving step, each adding its delay.  A step
+  with several owners is queued at its first owner.
 
 Random draws come from :class:`~.streams.Streams` (common random numbers).
 Statistics are streamed (:class:`~.statistics.Histogram`), and the event log
@@ -38,10 +39,18 @@ from dataclasses import dataclass
 
 import simpy
 
-from ..graph import HANDOFF_CATEGORIES
 from ..model import END, Flow, Milestone, Step, people_of
 from .calendar import Calendar, closed_dates, next_fire
-from .parts import BatchQueue, CaseState, CompiledStep, Servers, arrive_at_join, mark_starts
+from .parts import (
+    BatchQueue,
+    CaseState,
+    CompiledStep,
+    Servers,
+    arrive_at_join,
+    handoff_samplers,
+    handoff_wait,
+    mark_starts,
+)
 from .results import (
     EventRecord,
     HandoffStats,
@@ -146,12 +155,7 @@ class Replication:
             c.cum[-1] = 1.0 + 1e-12
         if len(c.cum) > 1:
             c.route = streams.get("route", s.id).random
-        tools = self._tool_map
-        for t in s.tools:
-            tool = tools.get(t)
-            if tool is not None and tool.category in HANDOFF_CATEGORIES and tool.delay is not None:
-                c.delay = tool.delay.sampler(streams.get("delay", s.id))
-                break
+        c.delay, c.wait = handoff_samplers(s, self._tool_map, streams)
         if c.kind == 2 and s.batch is not None:
             cal = self.calendars.get(first) if first else None
             c.batch = BatchQueue(c, s.batch, cal.open_days if cal is not None else None, self.env)
@@ -232,8 +236,8 @@ class Replication:
                     break
                 frames = rest
             handoff = prev if prev is not None and st.people and prev.people and st.owner_key != prev.owner_key else None
-            if handoff is not None and (sampler := handoff.delay or st.delay) is not None:
-                yield timeout(sampler())
+            if handoff is not None and (handoff.delay or st.delay or st.wait) is not None:
+                yield timeout(handoff_wait(handoff, st))
             arrive = env.now
             if marks is not None:
                 mark_starts(marks, st, arrive)

@@ -7,20 +7,24 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import simpy
 
-from ..model import Schedule, Step
+if TYPE_CHECKING:
+    from .streams import Streams
+
+from ..model import Schedule, Step, Tool
 from .calendar import Calendar
 
-__all__ = ["BatchQueue", "CaseState", "CompiledStep", "Servers", "arrive_at_join", "mark_starts"]
+__all__ = ["BatchQueue", "CaseState", "CompiledStep", "Servers", "arrive_at_join", "handoff_samplers", "handoff_wait", "mark_starts"]
 
 
 class CompiledStep:
     """One step compiled for the hot loop."""
 
     __slots__ = ("batch", "cal", "cum", "delay", "ends", "fork", "idx", "join", "kind", "lane", "name", "owner_key",
-                 "people", "res", "res_name", "route", "sample", "sid", "starts", "targets")
+                 "people", "res", "res_name", "route", "sample", "sid", "starts", "targets", "wait")
 
     def __init__(self, idx: int, step: Step) -> None:
         self.idx = idx
@@ -30,7 +34,8 @@ class CompiledStep:
         self.cal: Calendar | None = None
         self.cum: list[float] = []
         self.targets: list[int] = []
-        self.delay: Callable[[], float] | None = None
+        self.delay: Callable[[], float] | None = None  # the channel: its first communication tool with a delay
+        self.wait: Callable[[], float] | None = None  # its wait tools (category wait), summed: the wait before it
         self.kind = 0  # 0: no queue, 1: queued at a resource, 2: batch
         self.people = False
         self.res: Servers | None = None
@@ -124,3 +129,31 @@ def mark_starts(marks: dict[int, float], st: CompiledStep, arrive: float) -> Non
     for k in st.starts:
         if k not in marks:
             marks[k] = arrive
+
+
+def handoff_samplers(step: Step, tools: dict[str, Tool], streams: Streams
+                     ) -> tuple[Callable[[], float] | None, Callable[[], float] | None]:
+    """The step's channel (its first communication tool with a delay; stream ``delay:STEP``) and its wait
+    (the delays of its wait tools added up; stream ``wait:STEP:TOOL`` each)."""
+    channel: Callable[[], float] | None = None
+    waits: list[Callable[[], float]] = []
+    for name in step.tools:
+        tool = tools.get(name)
+        if tool is None or tool.delay is None:
+            continue
+        if tool.category == "communication" and channel is None:
+            channel = tool.delay.sampler(streams.get("delay", step.id))
+        elif tool.category == "wait":
+            waits.append(tool.delay.sampler(streams.get("wait", f"{step.id}:{name}")))
+    if len(waits) > 1:
+        parts = tuple(waits)
+        return channel, lambda: sum(w() for w in parts)
+    return channel, (waits[0] if waits else None)
+
+
+def handoff_wait(prev: CompiledStep, st: CompiledStep) -> float:
+    """How long a handoff from ``prev`` to ``st`` waits: the channel (the sending step's, else the receiving
+    step's) and then the receiving step's wait tools."""
+    channel = prev.delay or st.delay
+    return (channel() if channel is not None else 0.0) + (st.wait() if st.wait is not None else 0.0)
+
