@@ -247,9 +247,9 @@ def test_pm4py_running_example_fork_join_in_a_loop() -> None:
     flow = flowmap.load(path)
     steps = {s.name: s for s in flow.steps}
     assert steps["decide"].join == "all"
-    fork = steps["(parallelGateway)"]
+    fork = steps["fork T9"]  # gateways kept as steps are named for what they do and their step id
     assert fork.fork and {e.target for e in flow.edges if e.source == fork.id} == {
-        steps["check ticket"].id, steps["(exclusiveGateway)"].id}
+        steps["check ticket"].id, steps["choice T8"].id}
     g = build_graph(flow)
     assert g.parallel.join_of[fork.id] == steps["decide"].id
     # decide: reinitiate half of the time (assumed equal shares), so every step of the loop runs twice per case
@@ -389,3 +389,37 @@ def test_notes_come_in_the_same_order_whatever_the_hash_seed() -> None:
     assert len(outs) == 1
     kept = [int(n.split(":")[1].split()[0]) for n in outs.pop().splitlines() if "kept as a zero-time step" in n]
     assert len(kept) >= 2 and kept == sorted(kept)
+
+
+def test_a_shift_jis_file_from_a_japanese_modeler_is_read(cli: Run) -> None:
+    """A file declaring Shift_JIS (bytes in CP932, as Windows software writes them: ① and ～ included)
+    is decoded before parsing; the gateway kept as a step gets a Japanese name, not "(parallelGateway)"."""
+    path = FOREIGN / "handmade_ja_shift_jis.bpmn"
+    assert path.read_bytes().startswith(b'<?xml version="1.0" encoding="Shift_JIS"?>')
+    flow = flowmap.load(path)
+    steps = {s.id: s for s in flow.steps}
+    assert flow.language == "ja" and steps["t3"].name == "出荷する" and steps["t1"].name.startswith("在庫を確認する")
+    assert steps["g1"].name == "並行分岐 g1" and steps["g1"].fork and steps["t3"].join == "all"
+    res = cli("validate", path)
+    assert res.exit_code == 0 and f"{path}:16 (g1)" in res.output
+
+
+
+def test_every_command_prints_what_reading_bpmn_assumed_once_on_stderr(tmp_path: Path) -> None:
+    """validate printed the notes (boundary event read as a branch, no durations…) and every other command kept
+    them to itself: analyze, simulate, view and report now print each one once on stderr, stdout untouched."""
+    from click.testing import CliRunner
+
+    from flowmap.cli import main
+
+    path = FOREIGN / "camunda_modeler_2.6.0_boundary_event.bpmn"
+    notes = [f"note: {n.text()}" for n in flowmap.load(path).notes]
+    assert any("boundary event on Task_1" in n for n in notes)
+    for args in (("analyze", path, "--format", "json"), ("simulate", path, "--days", "1"),
+                 ("view", path, "-o", tmp_path / "v.html"), ("report", path, "-o", tmp_path / "r.html", "--days", "1")):
+        res = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        assert [ln for ln in res.stderr.splitlines() if ln.startswith("note: ")] == notes, args
+        assert "note: " not in res.stdout
+    res = CliRunner().invoke(main, ["analyze", str(path), "--format", "json"], catch_exceptions=False)
+    assert json.loads(res.stdout)["flow"]["steps"] >= 2

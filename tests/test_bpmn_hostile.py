@@ -57,9 +57,16 @@ TEXT: dict[str, str | bytes] = {
     "long_id": _process('<bpmn:task id="' + "a" * 1_000_000 + '" name="x"/>\n'),
     "nul": _process('<bpmn:task id="t" name="a\x00b"/>\n'),
     "control": _process('<bpmn:task id="t" name="a&#1;b"/>\n'),
-    "shift_jis": ('<?xml version="1.0" encoding="Shift_JIS"?>\n<bpmn:definitions '
-                  'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="p">'
-                  '<bpmn:task id="t" name="受注"/></bpmn:process></bpmn:definitions>\n').encode("shift_jis"),
+    # a Shift_JIS file is read (tests/test_bpmn.py), but not a byte that is no Shift_JIS, nor entities in one
+    "shift_jis_bad_byte": ('<?xml version="1.0" encoding="Shift_JIS"?>\n<bpmn:definitions '
+                           'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<bpmn:process id="p">\n'
+                           '<bpmn:task id="t" name="受注"/></bpmn:process></bpmn:definitions>\n').encode("cp932")
+                          .replace("注".encode("cp932"), b"\x82\xff"),
+    "shift_jis_entities": ('<?xml version="1.0" encoding="Shift_JIS"?>\n<!DOCTYPE d [<!ENTITY a "受注受注">]>\n'
+                           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="p">'
+                           '<bpmn:task id="t" name="&a;"/></bpmn:process></bpmn:definitions>\n').encode("cp932"),
+    "not_a_text_encoding": '<?xml version="1.0" encoding="base64"?>\n<bpmn:definitions '
+                           'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"/>\n',
     "unknown_encoding": '<?xml version="1.0" encoding="x-klingon"?>\n<bpmn:definitions '
                         'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"/>\n',
     "missing_target": _process('<bpmn:startEvent id="s"/>\n<bpmn:task id="t" name="a"/>\n'
@@ -93,7 +100,8 @@ TEXT: dict[str, str | bytes] = {
 # where the one message must point (file:line, and the element id for a modelling problem)
 WHERE = {
     "laughs": ":2:", "external": ":2:", "dtd": ":2:", "deep": ":4:", "long_name": ":4:", "long_id": ":4:",
-    "nul": ":4:", "control": ":4:", "shift_jis": ":1:", "unknown_encoding": ":1:",
+    "nul": ":4:", "control": ":4:", "shift_jis_bad_byte": ":4:", "shift_jis_entities": ":2:",
+    "not_a_text_encoding": ":1:", "unknown_encoding": ":1:",
     "missing_target": ":7 (f2):", "missing_source": ":7 (f2):", "duplicate_task": ":5 (t):",
     "duplicate_flow_id": ":6 (s):", "gateway_loop": ":6:", "parallel_loop": ":6:",
     "share_nan": ":11 (f3):", "share_huge": ":11 (f3):", "share_negative": ":11 (f3):",
@@ -133,7 +141,7 @@ def test_hostile_file_gives_one_located_line_and_exit_2(name: str, run: Callable
 
 
 def test_japanese_messages_for_the_new_refusals(run: Callable[..., Result], tmp_path: Path) -> None:
-    for name, words in (("shift_jis", "UTF-8 で保存"), ("share_nan", "0 から 1 の割合"), ("deep", "入れ子"),
+    for name, words in (("shift_jis_bad_byte", "Shift_JIS として読めません"), ("unknown_encoding", "x-klingon」は不明"), ("share_nan", "0 から 1 の割合"), ("deep", "入れ子"),
                         ("missing_target", "どの要素でもありません"), ("duplicate_flow_id", "重複")):
         result = run("validate", _write(tmp_path, name), "--lang", "ja")
         assert result.exit_code == 2 and words in result.output, result.output
@@ -206,3 +214,10 @@ def test_long_machine_ids_become_short_step_ids_with_the_element_id_kept() -> No
     assert all(len(s.id) <= 24 for s in camunda.steps) and len({s.id for s in camunda.steps}) == 12
     short = flowmap.load(Path(__file__).parent / "bpmn" / "foreign" / "handmade_parallel_subprocess.bpmn")
     assert "receive" in {s.id for s in short.steps}  # readable ids are kept
+
+
+def test_a_gateway_kept_as_a_step_is_named_in_messages_without_doubled_parentheses(run: Callable[..., Result],
+                                                                                   tmp_path: Path) -> None:
+    """It was named "(parallelGateway)", so the message read "step g1 ((parallelGateway)) waits …"."""
+    result = run("validate", _write(tmp_path, "parallel_loop"))
+    assert result.exit_code == 2 and "step g1 (fork/join g1) waits for all branches" in result.output, result.output

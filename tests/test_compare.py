@@ -229,3 +229,13 @@ def test_more_work_is_written_with_a_minus_sign_and_said_as_more(cli: Run, tmp_p
     cli("compare", *args, "--format", "html", "-o", out)
     page = out.read_text(encoding="utf-8")
     assert "20 分増える" in page and "-20 分空く" not in page
+
+
+@pytest.mark.parametrize(("tallest", "ticks"), [
+    (0.37, [0, 0.1, 0.2, 0.3, 0.4]), (0.4, [0, 0.1, 0.2, 0.3, 0.4]), (1.0, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+    (0.034, [0, 0.01, 0.02, 0.03, 0.04]), (0.12, [0, 0.05, 0.1, 0.15]), (0.9, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+])
+def test_the_share_axis_ends_at_the_first_round_tick_above_the_tallest_bin(tallest: float, ticks: list[float]) -> None:
+    from flowmap.render.compare.histogram import share_ticks
+
+    assert share_ticks(tallest) == pytest.approx(ticks)

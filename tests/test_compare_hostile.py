@@ -204,3 +204,42 @@ def test_scenario_removing_a_step_twice(cli: Run, work: Path) -> None:
     sc = _scenario(work, "name: x\nchanges:\n  remove:\n    - O3\n    - O3\n")
     first = _refused(cli("compare", work / "asis.yaml", "--scenario", sc, "--no-sim"), "sc.yaml:5")
     assert "sc.yaml:4" in first
+
+
+# ------------------------------------------------------------- a scenario in a flow's place
+
+SCENARIO = MODELS / "next_day_batch.yaml"
+
+
+@pytest.mark.parametrize("order", ["scenario-as-after", "scenario-as-before"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_scenario_given_as_before_or_after_gets_one_hint(cli: Run, order: str, lang: str) -> None:
+    """The bundled scenario in BEFORE's or AFTER's place: one line pointing at --scenario, not the flow reader's
+    'unknown key base / changes' errors."""
+    args = [ASIS, SCENARIO] if order == "scenario-as-after" else [SCENARIO, ASIS]
+    r = cli("compare", *args, "--no-sim", "--lang", lang)
+    first = _refused(r, str(SCENARIO), f"--scenario {SCENARIO}")
+    assert len(r.output.strip().splitlines()) == 1, r.output
+    assert ("シナリオファイル" in first) == (lang == "ja")
+    assert "base" not in first and "changes" not in first
+
+
+def test_a_json_scenario_given_as_after_gets_the_hint(cli: Run, work: Path) -> None:
+    sc = _scenario(work, '{"name": "x", "changes": {"settings": {"orders_per_day": 100}}}', "sc.json")
+    r = cli("compare", work / "asis.yaml", sc, "--no-sim")
+    _refused(r, "sc.json is a scenario file", f"--scenario {sc}")
+    assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_a_scenario_as_flow_with_scenario_says_to_give_the_flow(cli: Run) -> None:
+    r = cli("compare", SCENARIO, "--scenario", SCENARIO, "--no-sim")
+    first = _refused(r, str(SCENARIO), "FLOW")
+    assert "use --scenario" not in first
+
+
+def test_a_broken_flow_is_still_reported_at_its_lines(cli: Run, work: Path) -> None:
+    """A flow with errors (no 'changes' key) keeps the flow reader's located messages: the hint is for scenarios only."""
+    bad = work / "bad.yaml"
+    bad.write_text("name: x\nsteps: []\nchanges: {}\n", encoding="utf-8")
+    first = _refused(cli("compare", work / "asis.yaml", bad, "--no-sim"), "bad.yaml:")
+    assert "scenario file" not in first

@@ -3,6 +3,7 @@ marked, workload bars, overlaid distributions, findings by status, injection sho
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,32 @@ def _ink(page: Page, selector: str) -> int:
         for (let i = 0; i < d.length; i += 4) { if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++; }
         return n;
     }""", selector))
+
+
+def _capacity_markers_clear_of_their_text(page: Page) -> None:
+    """Every capacity marker of the workload chart ends at least 10 px before its row's value text starts
+    (a marker at the chart's maximum used to touch it)."""
+    gaps = page.page.evaluate("""() => [...document.querySelectorAll('#fm-workload svg line[stroke="#222"]')].map(l => {
+        let t = l.nextElementSibling;
+        while (t && t.tagName !== 'text') { t = t.nextElementSibling; }
+        return t.getBoundingClientRect().left - l.getBoundingClientRect().right; })""")
+    assert len(gaps) == 13 and min(gaps) >= 10, gaps  # before and after per owner; 営業担当 has no capacity after
+
+
+def _share_axis_has_round_ticks(page: Page) -> None:
+    """The distributions' y axis: round shares from 0 % up to just above the tallest bin, each label left of
+    the plot, one above the other, below the title."""
+    ticks = page.page.evaluate("""() => [...document.querySelectorAll('#fm-simulation svg text.fm-ytick')].map(t => {
+        const r = t.getBoundingClientRect(); return {text: t.textContent, top: r.top, bottom: r.bottom, right: r.right}; })""")
+    assert [t["text"] for t in ticks] == ["0%", "10%", "20%", "30%", "40%"], ticks  # the tallest bin is 37 % of after's cases
+    title = page.page.evaluate("""() => document.querySelector('#fm-simulation svg text').getBoundingClientRect().bottom""")
+    assert ticks[-1]["top"] >= title, (ticks[-1], title)
+    assert all(a["top"] > b["bottom"] for a, b in itertools.pairwise(ticks)), ticks
+    plot_left = page.page.evaluate("""() => document.querySelector('#fm-simulation svg polygon').getBoundingClientRect().left""")
+    assert max(t["right"] for t in ticks) < plot_left
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.locator("#fm-simulation svg.chart").first.screenshot(path=str(ARTIFACTS / "compare_lead_time_histogram.png"))
+    page.page.locator("#fm-workload svg.chart").first.screenshot(path=str(ARTIFACTS / "compare_workload.png"))
 
 
 def test_compare_page_of_bundled_models(cli: Run, tmp_path: Path, browser: Any) -> None:
@@ -67,6 +94,8 @@ def test_compare_page_of_bundled_models(cli: Run, tmp_path: Path, browser: Any) 
         # workload bars: a before and an after bar per owner; two distributions overlaid; findings by status
         assert page.page.locator("#fm-workload svg rect[fill='#9aa7b4']:has(title)").count() == 7
         assert page.page.locator("#fm-simulation svg polygon").count() == 2
+        _capacity_markers_clear_of_their_text(page)
+        _share_axis_has_round_ticks(page)
         assert page.page.locator("#fm-lead tbody tr").count() == 5  # mean, median, p90 and two segments
         assert page.page.locator("#fm-findings-cmp tr.fm-f-resolved").count() == len(data["findings"]["resolved"])
         assert page.page.locator("#fm-findings-cmp tr.fm-f-new").count() == len(data["findings"]["new"])

@@ -270,3 +270,64 @@ def test_report_and_every_analyzer_on_a_parallel_flow(tmp_path: Path, cli: Calla
     res = cli("report", path, "-o", out, "--days", "3", "--replications", "1")
     assert res.exit_code == 0, res.output
     assert "⊕" in out.read_text(encoding="utf-8")
+
+
+def _amp_steps(next_cell: str, extra: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    return [
+        {"id": "S1", "name": "Order", "lane": "Customer", "next": next_cell},
+        {"id": "R&D", "name": "Check with R&D", "lane": "Shop", "next": "S9"},
+        {"id": "C", "name": "Confirm", "lane": "Shop", "next": "S9"},
+        *(extra or []),
+        {"id": "S9", "name": "Ship", "lane": "Shop", "join": "all", "next": "END"},
+    ]
+
+
+def test_an_id_holding_an_ampersand_inside_a_fork_is_one_branch(tmp_path: Path, wb: Build) -> None:
+    """'R&D & C' was read as the three branches R, D and C (then 'unknown step R')."""
+    flow = flowmap.load(_yaml(tmp_path, _amp_steps("R&D & C")))
+    assert flow.step_map()["S1"].fork
+    assert sorted(e.target for e in flow.edges if e.source == "S1") == ["C", "R&D"]
+    # the same cell in a workbook, and the step's name instead of its id
+    path = wb({"工程": [HEAD, ["S1", "注文", "お客様", "", 1, "Check with R&D＆C", ""],
+                        ["R&D", "Check with R&D", "物流", "物流担当", 1, "S9", ""],
+                        ["C", "確認", "物流", "物流担当", 1, "S9", ""], ["S9", "出荷", "物流", "物流担当", 1, "終了", "all"]]})
+    flow = flowmap.load(path)
+    assert sorted(e.target for e in flow.edges if e.source == "S1") == ["C", "R&D"]
+    # flowmap writes the fork back with ' & ' and reads it as it was
+    out = tmp_path / "again.yaml"
+    save_flow(flow, out)
+    assert flowmap.load(out).edges == flow.edges
+
+
+def test_spacing_decides_when_an_id_and_its_parts_are_all_steps(tmp_path: Path) -> None:
+    def steps(cell: str) -> list[dict[str, Any]]:  # steps R&D, R and D; S1 forks, S9 joins
+        return [{"id": "S1", "name": "Order", "lane": "Customer", "next": cell},
+                {"id": "R&D", "name": "Lab", "lane": "Shop", "next": "R"},
+                {"id": "R", "name": "Research", "lane": "Shop", "next": "D"},
+                {"id": "D", "name": "Develop", "lane": "Shop", "next": "S9"},
+                {"id": "C", "name": "Confirm", "lane": "Shop", "next": "S9"},
+                {"id": "S9", "name": "Ship", "lane": "Shop", "join": "all", "next": "END"}]
+
+    joined = flowmap.load(_yaml(tmp_path, steps("R&D & C"), "joined.yaml"))  # a bare '&' joins
+    assert sorted(e.target for e in joined.edges if e.source == "S1") == ["C", "R&D"]
+    apart = steps("R & D & C")  # spaced: every '&' separates
+    apart[1]["next"], apart[2]["next"], apart[4]["next"] = "S9", "S9", "R&D"  # C → R&D → S9
+    flow = flowmap.load(_yaml(tmp_path, apart, "apart.yaml"))
+    assert sorted(e.target for e in flow.edges if e.source == "S1") == ["C", "D", "R"]
+    # a step 'R&D&C' too: 'R&D & C' could be it or R&D and C; bare and spaced '&' in one run say nothing
+    mixed = [*steps("R&D & C & E"), {"id": "R&D&C", "name": "All", "lane": "Shop", "next": "END"},
+             {"id": "E", "name": "Email", "lane": "Shop", "next": "S9"}]
+    texts = _problems(_yaml(tmp_path, mixed, "mixed.yaml"))
+    assert any("mixed.yaml:" in t and "is ambiguous: 'R&D & C' is a step" in t for t in texts), texts
+
+
+def test_a_step_name_with_a_list_separator_inside_a_fork_is_one_branch(tmp_path: Path) -> None:
+    """'梱包・発送 & 入金確認' was refused as mixing a fork with a choice (the ・ of the name)."""
+    steps = [
+        {"id": "A", "name": "注文", "lane": "Customer", "next": "梱包・発送 & 入金確認"},
+        {"id": "B", "name": "梱包・発送", "lane": "Shop", "next": "D"},
+        {"id": "C", "name": "入金確認", "lane": "Shop", "next": "D"},
+        {"id": "D", "name": "完了", "lane": "Shop", "join": "all", "next": "END"},
+    ]
+    flow = flowmap.load(_yaml(tmp_path, steps))
+    assert sorted(e.target for e in flow.edges if e.source == "A") == ["B", "C"]

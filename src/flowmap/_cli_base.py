@@ -78,14 +78,17 @@ def boundary(fn: F) -> F:
 def _open(path: str, allow_missing: bool = False, echo: bool = True) -> Loaded:
     """Read and validate FLOW and build its graph, once per command.
 
-    With ``--allow-missing`` what was assumed for blank values is printed on stderr."""
+    With ``--allow-missing`` what was assumed for blank values is printed on stderr; so is what was
+    assumed or left out reading a BPMN diagram (``validate``, with ``echo=False``, prints both itself)."""
     from .loading import read
 
     loaded = read(path, allow_missing=allow_missing)
-    if allow_missing and echo:
+    bpmn = Path(path).suffix.lower() == ".bpmn"
+    if echo and (allow_missing or bpmn):
         lang = loaded.flow.language
+        label = t(lang, "warning: ", "警告: ") if allow_missing else t(lang, "note: ", "注: ")
         for note in loaded.flow.notes:
-            click.echo(t(lang, "warning: ", "警告: ") + note.text(lang), err=True)
+            click.echo(label + note.text(lang), err=True)
     return loaded
 
 

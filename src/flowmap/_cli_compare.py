@@ -109,9 +109,28 @@ def load_pair(before: str | None, after: str | None, scenario: str | None) -> tu
         from .scenario import load_scenario, scenario_base
 
         sc = load_scenario(scenario)
-        base = load(before) if before else load(scenario_base(sc))
+        base = _load_flow(before, with_scenario=True) if before else load(scenario_base(sc))
         return base, apply_scenario(base, sc)
     if not before or not after:
         raise UsageError.one("compare needs BEFORE AFTER, or FLOW --scenario CHANGE.yaml",
                              "比較には BEFORE AFTER か、FLOW --scenario 変更.yaml を指定してください", "compare")
-    return load(before), load(after)
+    return _load_flow(before), _load_flow(after)
+
+
+def _load_flow(path: str, *, with_scenario: bool = False) -> Flow:
+    """A flow file; a scenario file given in its place gets a one-line hint instead of a flow's errors."""
+    from . import load
+    from .errors import InputError
+    from .loading import is_scenario_file
+
+    try:
+        return load(path)
+    except InputError:
+        if not is_scenario_file(path):
+            raise
+        if with_scenario:
+            raise UsageError.one(f"{path} is a scenario file; give the flow to change as FLOW (or leave FLOW out to use "
+                                 "the scenario's base)", f"{path} はシナリオファイルです。FLOW には変更するフローを指定してください"
+                                 "（省略するとシナリオの base を使います）") from None
+        raise UsageError.one(f"{path} is a scenario file; use --scenario {path}",
+                             f"{path} はシナリオファイルです。--scenario {path} と指定してください") from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from .graph import FlowGraph, build_graph
 from .io import load_flow
 from .model import Flow
 
-__all__ = ["Loaded", "read"]
+__all__ = ["Loaded", "is_scenario_file", "read"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,29 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+_TOP_KEY = re.compile(r"^(changes|steps)[ \t]*:", re.MULTILINE)
+_SNIFF_BYTES = 1 << 20
+
+
+def is_scenario_file(path: str | Path) -> bool:
+    """A YAML or JSON file whose top level has ``changes`` and no ``steps``: a scenario, not a flow.
+
+    Only its first MiB is looked at (a scenario is short); a file that cannot be read is not one."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json") or not p.is_file():  # never open a pipe
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    if suffix != ".json":
+        return {m.group(1) for m in _TOP_KEY.finditer(head)} == {"changes"}
+    try:
+        data = json.loads(head)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "changes" in data and "steps" not in data

@@ -40,7 +40,7 @@ def _targets(step: Step, row: Row, names: set[str], ctx: Ctx) -> list[tuple[str,
     whole = row.text("next")
     if whole and name_key(whole) in names:
         return [(whole, None)]
-    fork = ctx.parse(row, "next", parse_fork) if "next" in row.values else None
+    fork = ctx.parse(row, "next", parse_fork, names) if "next" in row.values else None
     if fork:
         step.fork = True
         return [(t, 1.0) for t in fork]

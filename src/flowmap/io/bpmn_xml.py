@@ -7,11 +7,13 @@ at most :data:`MAX_ELEMENTS` elements, :data:`MAX_DEPTH` levels and attribute va
 
 from __future__ import annotations
 
+import codecs
+import io
 import xml.sax
 import xml.sax.handler
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import defusedxml.sax
 from defusedxml import DefusedXmlException
@@ -113,8 +115,75 @@ class _Handler(xml.sax.handler.ContentHandler):
             self.stack[-1].text += content
 
 
+_EXPAT_ENCODINGS = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "iso8859-1", "ascii"}
+"""What expat decodes itself (as :func:`codecs.lookup` names them); any other declared encoding is decoded here."""
+_WHATWG = {"shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "ms_kanji": "cp932", "csshiftjis": "cp932",
+           "windows-31j": "cp932", "gb2312": "gbk", "x-gbk": "gbk"}
+"""Labels read as the encoding that tools writing them really use (the WHATWG Encoding Standard): a file
+saved as "Shift_JIS" by Windows software holds CP932 characters such as ① or ㈱."""
+_HEAD = 1024
+"""Bytes searched for the XML declaration."""
+
+
+def declared_encoding(head: bytes) -> str | None:
+    """The encoding named in the XML declaration at the start of ``head`` (``<?xml … encoding="X"?>``),
+    None when there is no declaration or it names none. A plain scan of at most :data:`_HEAD` bytes: no regex."""
+    if not head.startswith(b"<?xml"):
+        return None
+    end = head.find(b"?>", 0, _HEAD)
+    decl = head[:end] if end > 0 else b""
+    at = decl.find(b"encoding")
+    if at < 0 or not decl.isascii():
+        return None
+    rest = decl[at + len(b"encoding"):].lstrip(b" \t\r\n")
+    if not rest.startswith(b"="):
+        return None
+    rest = rest[1:].lstrip(b" \t\r\n")
+    if not rest or rest[:1] not in (b'"', b"'"):
+        return None
+    close = rest.find(rest[:1], 1, 66)
+    return rest[1:close].decode("ascii") if close > 1 else None
+
+
+def _as_utf8(head: bytes, fh: BinaryIO, label: str, name: str) -> bytes | None:
+    """The file re-encoded as UTF-8 (its declaration saying so, lines kept) when it declares an encoding
+    expat cannot read; None when expat reads it as it is."""
+    try:
+        codec = codecs.lookup(_WHATWG.get(label.lower(), label)).name
+    except LookupError:
+        codec = ""
+    if codec in _EXPAT_ENCODINGS:
+        return None
+    data = head + fh.read(MAX_BYTES + 1 - len(head))
+    try:
+        text = data.decode(codec) if codec else ""
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise InputError([Problem(f"{name}:{line}", f"byte 0x{data[e.start]:02x} cannot be read as {label} (the encoding "
+                                  "declared in the XML header): save the file as UTF-8",
+                                  f"バイト 0x{data[e.start]:02x} は XML 宣言の文字コード {label} として読めません。"
+                                  "UTF-8 で保存し直してください")]) from None
+    except LookupError:  # a codec that is not a text encoding (base64, rot13…)
+        codec = ""
+    if not codec:
+        raise InputError([Problem(f"{name}:1", f"unknown encoding {label!r} declared in the XML header: save the file as UTF-8",
+                                  f"XML 宣言の文字コード「{label}」は不明です。UTF-8 で保存し直してください")])
+    at = text.find(label, text.find("encoding"))  # in the declaration, which is ASCII: the same place as in the bytes
+    return (text[:at] + "UTF-8" + text[at + len(label):]).encode("utf-8", "surrogatepass")
+
+
 def parse(path: Path, name: str) -> El:
     check_input_file(path, name, MAX_BYTES)  # a FIFO, /dev/zero, a folder or a huge file is refused before reading
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD)
+        label = declared_encoding(head)
+        utf8 = _as_utf8(head, fh, label, name) if label else None
+        fh.seek(0)
+        return _parse(io.BytesIO(utf8) if utf8 is not None else fh, name)
+
+
+def _parse(source: BinaryIO, name: str) -> El:
+    """Parse with defusedxml (no DTD, no entities, no external references) under the limits above."""
     parser = defusedxml.sax.make_parser()
     parser.setFeature(xml.sax.handler.feature_namespaces, True)
     parser.setFeature(xml.sax.handler.feature_external_ges, False)
@@ -122,8 +191,7 @@ def parse(path: Path, name: str) -> El:
     handler = _Handler()
     parser.setContentHandler(handler)
     try:
-        with path.open("rb") as fh:
-            parser.parse(fh)
+        parser.parse(source)
     except xml.sax.SAXParseException as e:
         raise InputError([Problem(f"{name}:{e.getLineNumber()}", f"not well-formed XML: {e.getMessage()}",
                                   f"XML の書式が正しくありません: {e.getMessage()}")]) from None

@@ -21,9 +21,10 @@ from .._lang import t
 from ..compare import Comparison
 from . import html as report
 from ._common import analyzer_label, join, pct, severity_label
+from .compare.histogram import overlaid_histogram
 from .compare.words import STATUS, change_text, minutes_text, money, signed_duration, summary_lines
 from .simulation import duration_text
-from .svg import FONT, Bar, bar_chart, nice_step
+from .svg import Bar, bar_chart
 
 __all__ = ["compare_html", "overlaid_histogram"]
 
@@ -154,58 +155,6 @@ def _legend(lang: str) -> str:
     return '<div class="fm-cmp-legend">' + "".join(
         f'<span class="sw" style="background:{s["background"]};border:2px solid {s["border"]}"></span>{escape(label)}'
         for s, label in items) + "</div>"
-
-
-def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *, width: int = 900, height: int = 260,
-                       title: str = "", xlabel: str = "", fmt: Any = None, step: float | None = None) -> str:
-    """Several distributions on one set of round bins, drawn as outlined steps with a light fill.
-
-    ``series``: (name, colour, [(value, count), …]); shares of each series' cases per bin, so
-    series of different sizes compare.
-    """
-    values = [v for _, _, pairs in series for v, n in pairs if n]
-    if not values:
-        return ""
-    hi = max(values)
-    step = step or nice_step(hi) or 1.0
-    bins = max(1, int(hi // step) + 1)
-    shares: list[list[float]] = []
-    for _, _, pairs in series:
-        counts = [0] * bins
-        for v, n in pairs:
-            counts[min(bins - 1, max(0, int(v // step)))] += n
-        total = sum(counts) or 1
-        shares.append([x / total for x in counts])
-    smax = max(max(s) for s in shares) or 1.0
-    left, bottom, top = 46, 38, 26 if title else 10
-    plot_w, plot_h = width - left - 10, height - bottom - top - 18
-    bw = plot_w / bins
-    label = fmt if callable(fmt) else (lambda x: f"{x:,.0f}")
-    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" font-family="{FONT}" font-size="11">']
-    if title:
-        out.append(f'<text x="0" y="14" font-weight="bold" font-size="12">{escape(title)}</text>')
-    for (name, color, _), sh in zip(series, shares, strict=True):
-        pts = [f"{left:.1f},{top + plot_h:.1f}"]
-        for i, x in enumerate(sh):
-            y = top + plot_h - plot_h * x / smax
-            pts += [f"{left + i * bw:.1f},{y:.1f}", f"{left + (i + 1) * bw:.1f},{y:.1f}"]
-        pts.append(f"{left + bins * bw:.1f},{top + plot_h:.1f}")
-        out.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.18" stroke="{color}" stroke-width="2">'
-                   f"<title>{escape(name)}</title></polygon>")
-    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
-    for i in range(0, bins + 1, max(1, round(bins / 8))):
-        x = left + i * bw
-        out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(i * step))}</text>')
-    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{smax:.0%}</text>')
-    if xlabel:
-        out.append(f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h + 30}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
-    x = left
-    for name, color, _ in series:
-        out.append(f'<rect x="{x}" y="{height - 12}" width="14" height="10" fill="{color}" fill-opacity="0.5" stroke="{color}"/>')
-        out.append(f'<text x="{x + 18}" y="{height - 3}">{escape(name)}</text>')
-        x += 40 + 7 * len(name) * (2 if any(ord(ch) > 0x2E80 for ch in name) else 1)
-    out.append("</svg>")
-    return "".join(out)
 
 
 def _kpis(c: Comparison) -> str:

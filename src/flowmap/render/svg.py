@@ -41,13 +41,17 @@ def _fit(s: str, px: int) -> str:
     return out + "…"
 
 
+_MARKER_GAP = 10
+"""Pixels between the plot's right end (where a capacity marker at the maximum sits) and the value text."""
+
+
 def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 26, title: str = "",
               legend: list[tuple[str, str]] | None = None) -> str:
     if not bars:
         return ""
     label_w = min(280, max(_text_width(b.label) for b in bars) + 16)
     text_w = min(380, max(_text_width(b.text or f"{b.value:,.1f} {unit}") for b in bars) + 12)
-    plot_w = width - label_w - text_w
+    plot_w = width - label_w - text_w - _MARKER_GAP  # a marker at the far end stays clear of the value text
     top = 24 if title else 6
     legend_h = 22 if legend else 0
     height = top + row * len(bars) + 20 + legend_h
@@ -69,7 +73,7 @@ def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 2
         if b.limit is not None:
             lx = label_w + plot_w * b.limit / vmax
             out.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y + 1}" y2="{y + row - 1}" stroke="#222" stroke-width="2"/>')
-        out.append(f'<text x="{label_w + plot_w + 8:.1f}" y="{y + row * 0.65:.1f}" '
+        out.append(f'<text x="{label_w + plot_w + 8 + _MARKER_GAP:.1f}" y="{y + row * 0.65:.1f}" '
                    f'fill="#333">{escape(_fit(b.text or f"{b.value:,.1f} {unit}", text_w - 10))}</text>')
     if legend:
         y = top + row * len(bars) + 14

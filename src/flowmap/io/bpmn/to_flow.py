@@ -32,6 +32,7 @@ def to_flow(g: Graph, stem: str, fm_flow: El | None, allow_missing: bool) -> Flo
     volumes = _arrivals(w, starts)
     order = _order(w, starts, fm_flow is not None)
     rows = [_row(w, nid, next_of, join_all, volumes) for nid in order]
+    _name_kept_gateways(w, order, rows, fm_flow)
     for r in rows:
         for key in list(r.values):
             r.locs[key] = r.where
@@ -133,8 +134,8 @@ def _row(w: Walk, nid: str, next_of: dict[str, tuple[bool, Targets]], join_all: 
     row = Row(f"{w.g.name}:{el.line}")
     sid = w.sid_of.get(nid, nid)
     row.values["id"] = sid
-    row.values["name"] = " ".join((el.attrs.get("name") or "").split()) or (f"({el.tag})" if nid in w.synthetic else "")
-    if not row.values["name"]:
+    row.values["name"] = " ".join((el.attrs.get("name") or "").split())
+    if not row.values["name"] and nid not in w.synthetic:  # a gateway kept as a step is named by _name_kept_gateways
         row.values["name"] = el.attrs.get("id", "")
         w.g.note(el, "task without a name: its id is used as the name", "名前のないタスクです。ID を名前にします")
     row.values["lane"] = w.g.lane_of.get(nid, "")
@@ -147,6 +148,29 @@ def _row(w: Walk, nid: str, next_of: dict[str, tuple[bool, Targets]], join_all: 
     if nid in join_all or (fm is not None and fm.attrs.get("join") == "all"):
         row.values["join"] = "all"
     return row
+
+
+_GATEWAY_WORDS = {"fork": ("fork", "並行分岐"), "join": ("join", "合流"), "fork/join": ("fork/join", "合流・並行分岐"),
+                  "choice": ("choice", "分岐"), "event": ("event", "イベント")}
+
+
+def _name_kept_gateways(w: Walk, order: list[str], rows: list[Row], fm_flow: El | None) -> None:
+    """A gateway or event kept as a step without a name of its own is named for what it does and its
+    step id, in the flow's language: ``fork T3``, ``並行分岐 g1``, ``合流 g2``, ``choice g4``."""
+    if fm_flow is not None and fm_flow.attrs.get("language") in ("ja", "en"):
+        ja = fm_flow.attrs["language"] == "ja"
+    else:
+        ja = is_japanese(str(r.values.get("name", "")) for r in rows[:50] if r.values.get("name"))
+    for nid, row in zip(order, rows, strict=True):
+        if row.values.get("name"):
+            continue
+        el = w.nodes[nid]
+        if el.tag == "parallelGateway":
+            many_in, many_out = len(w.inc(nid)) > 1, len(w.outs(nid)) > 1
+            kind = "fork/join" if many_in and many_out else "join" if many_in else "fork"
+        else:
+            kind = "choice" if el.tag.endswith("Gateway") else "event"
+        row.values["name"] = f"{_GATEWAY_WORDS[kind][1 if ja else 0]} {row.values['id']}"
 
 
 def _next_cell(fork: bool, targets: Targets) -> Any:
