@@ -212,3 +212,12 @@ def test_below_huge_arrows_keep_their_curves() -> None:
     data = lane_graph(flow, flowmap.build_graph(flow), None, "ja")
     assert len(flow.steps) < HUGE and not data["huge"]
     assert all(e["smooth"].get("enabled", True) for e in data["edges"])
+
+
+def test_summary_line_counts_in_english() -> None:
+    from flowmap.render.html import _summary_line
+
+    one = chain(1)
+    assert _summary_line(one, "en").startswith("1 step · 1 lane · 1 owner · 0 tools")  # was "1 steps · 1 lanes"
+    assert _summary_line(chain(1200, lanes=2), "en").startswith("1,200 steps · 2 lanes · 2 owners")
+    assert _summary_line(one, "ja").startswith("工程 1・レーン 1・担当者 1・ツール 0")

@@ -104,9 +104,14 @@ def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height
             f'<title>{escape(title)}</title>{head_css}</head><body class="{kind}">{body}{scripts}</body></html>\n')
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 lane', '2 lanes', '1,234 steps' (English)."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _summary_line(flow: Flow, lang: str) -> str:
-    return t(lang, f"{len(flow.steps)} steps · {len(flow.lanes)} lanes · {len(flow.owners)} owners · {len(flow.tools)} tools · "
-                   f"{sum(flow.entry_volumes().values()):g} cases/day",
+    return t(lang, f"{_count(len(flow.steps), 'step')} · {_count(len(flow.lanes), 'lane')} · {_count(len(flow.owners), 'owner')} · "
+                   f"{_count(len(flow.tools), 'tool')} · {sum(flow.entry_volumes().values()):g} cases/day",
              f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {len(flow.tools)}・"
              f"1日 {sum(flow.entry_volumes().values()):g} 件")
 
