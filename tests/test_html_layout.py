@@ -106,11 +106,13 @@ def test_overview_of_a_60_step_chain_reads(cli: Run, tmp_path: Path, browser: An
                        and n["bottom"] <= c["bottom"] + 1 for n in got["nodes"])
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.screenshot(path=str(ARTIFACTS / f"overview_chain60_{size[0]}.png"))
-        # back at the start: one strip, every arrow drawn, full names
+        # back at the start: readable scale, full names, the arrows between strips still named
         page.page.click("#fm-home")
         page.page.wait_for_timeout(300)
         back = page.page.evaluate(GEOMETRY)
-        assert back["cut"] == [] and "受注データを確認して在庫表に入力する" in back["nodes"][0]["label"].replace("\n", "")
+        assert back["scale"] >= 0.79 and "受注データを確認して在庫表に入力する" in back["nodes"][0]["label"].replace("\n", "")
+        start = {n["id"]: n["label"] for n in back["nodes"]}
+        assert all(f"→ {b}" in start[a] for a, b in back["cut"])
     finally:
         page.close()
 
@@ -221,3 +223,33 @@ def test_summary_line_counts_in_english() -> None:
     assert _summary_line(one, "en").startswith("1 step · 1 lane · 1 owner · 0 tools")  # was "1 steps · 1 lanes"
     assert _summary_line(chain(1200, lanes=2), "en").startswith("1,200 steps · 2 lanes · 2 owners")
     assert _summary_line(one, "ja").startswith("工程 1・レーン 1・担当者 1・ツール 0")
+
+
+@pytest.mark.parametrize("command", ["view", "report"])
+def test_start_of_a_long_one_lane_flow_fills_the_canvas(cli: Run, tmp_path: Path, browser: Any, command: str) -> None:  # noqa: F811
+    """The start view of a 60-step one-lane chain: strips at the readable scale from the top of the
+    canvas down (it used to be one band in the middle of an empty canvas)."""
+    src = tmp_path / "chain60.yaml"
+    flowmap.save(chain(60), src)
+    out = tmp_path / f"{command}.html"
+    extra = ["--no-simulate"] if command == "report" else []
+    assert cli(command, src, "-o", out, *extra).exit_code == 0
+    page = Page(browser, out, width=DESKTOP[0], height=DESKTOP[1])
+    try:
+        got = page.page.evaluate(GEOMETRY)
+        assert page.errors == []
+        c = got["canvas"]
+        shown = [n for n in got["nodes"] if n["top"] < c["bottom"] and n["bottom"] > c["top"]]
+        rows = {round(n["top"]) for n in shown}
+        assert len(rows) >= 3, rows  # several strips of steps fill the height
+        assert min(n["top"] for n in got["nodes"]) < c["top"] + 0.25 * c["height"]
+        assert got["scale"] >= 0.79
+        labels = {n["id"]: n["label"] for n in got["nodes"]}
+        assert got["cut"] and all(f"→ {b}" in labels[a] for a, b in got["cut"])
+        for i, a in enumerate(got["nodes"]):
+            for b in got["nodes"][i + 1:]:
+                assert not (a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"])
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / f"start_chain60_{command}.png"))
+    finally:
+        page.close()

@@ -57,8 +57,9 @@
   measure.font = READABLE_PX + 'px ' + labels.font;
   let shownScale = null;
   let rowH = data.rowH;
-  let outs = {};
-  let laidOut = 'home';     // the steps stand where lanes.py put them: one strip, every lane            // in a wrapped overview: step id -> the targets drawn in another strip
+  let outs = {};            // in a strip layout: step id -> the targets drawn in another strip
+  let laidOut = 'home' + columns;  // the steps stand where lanes.py put them: one strip, every lane
+  const HOME_SCALE = 0.8;   // the readable scale of the start view
   const widths = {};
   function w(ch) {
     // the width of one character at the readable size (cached: a flow has few distinct ones)
@@ -90,7 +91,8 @@
     const updates = [];
     for (const n of data.nodes) {
       if (!compact) {
-        updates.push(Object.assign({id: n.id}, full[n.id]));
+        const more = outs[n.id] ? {label: full[n.id].label + '\n→ ' + outs[n.id].join(', ')} : {};
+        updates.push(Object.assign({id: n.id}, full[n.id], more));
         continue;
       }
       const size = READABLE_PX / scale;
@@ -189,11 +191,17 @@
     network.moveTo({position: {x: ext.x0 - 10 / scale + w / 2, y: top + hgt / 2}, scale: scale, animation: false});
   }
   function home() {
-    // readable scale, starting at the first steps; 'whole flow' shows everything
-    if (laidOut !== 'home') { layout(data.rowH, columns); laidOut = 'home'; }
+    // Readable scale, starting at the first steps; 'whole flow' shows everything. A flow of few
+    // lanes wider than the view is cut into strips here too, so that the steps fill the height
+    // instead of one band in the middle of an empty canvas.
     const W = container.clientWidth, H = container.clientHeight;
+    let per = columns;
+    if (columns * data.column * HOME_SCALE > W - 20 && 2 * lanes.length * data.rowH * HOME_SCALE <= H) {
+      per = Math.max(1, Math.floor((W - 20) / HOME_SCALE / data.column) - 1);
+    }
+    if (laidOut !== 'home' + per) { layout(data.rowH, per); laidOut = 'home' + per; }
     const fitScale = Math.min(W / (ext.x1 - ext.x0 + 20), H / ext.y1);
-    const scale = Math.max(fitScale, 0.8);
+    const scale = Math.max(fitScale, HOME_SCALE);
     const top = ext.y1 * scale < H ? -(H / scale - ext.y1) / 2 : 0;  // lanes centred if they fit, else from the top
     show(scale, top);
     fitLabels();
