@@ -95,6 +95,17 @@ TEXT: dict[str, str | bytes] = {
     "share_negative_label": _choice(' name="-5 %"/>', ' name="105 %"/>'),
     "shares_above_100": _choice(' name="60%"/>', ' name="70%"/>'),
     "empty": "",
+    # flowmap's own extension edited by hand: each value is checked, never a traceback
+    "fm_emotion_text": _process('<bpmn:task id="t" name="a"><bpmn:extensionElements><fm:step id="t" emotion="abc"/>'
+                                '</bpmn:extensionElements></bpmn:task>\n'),
+    "fm_emotion_huge": _process('<bpmn:task id="t" name="a"><bpmn:extensionElements><fm:step id="t" emotion="1e400"/>'
+                                '</bpmn:extensionElements></bpmn:task>\n'),
+    "fm_arrivals_text": _process('<bpmn:startEvent id="s"><bpmn:extensionElements><fm:arrivals perDay="many"/>'
+                                 '</bpmn:extensionElements></bpmn:startEvent>\n<bpmn:task id="t" name="a"/>\n'
+                                 '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/>\n'),
+    "fm_setting_deep": _process('<bpmn:extensionElements><fm:flow name="x"><fm:setting key="orders_per_day" value="'
+                                + "[" * 4000 + "]" * 4000 + '"/></fm:flow></bpmn:extensionElements>\n'
+                                '<bpmn:task id="t" name="a"/>\n'),
 }
 
 # where the one message must point (file:line, and the element id for a modelling problem)
@@ -106,6 +117,7 @@ WHERE = {
     "duplicate_flow_id": ":6 (s):", "gateway_loop": ":6:", "parallel_loop": ":6:",
     "share_nan": ":11 (f3):", "share_huge": ":11 (f3):", "share_negative": ":11 (f3):",
     "share_above_one": ":11 (f3):", "share_negative_label": ":11 (f3):", "shares_above_100": ":6 (g):", "empty": ":1:",
+    "fm_emotion_text": ":4:", "fm_emotion_huge": ":4:", "fm_arrivals_text": ":4 (s):", "fm_setting_deep": ":4:",
 }
 
 

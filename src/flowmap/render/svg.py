@@ -3,12 +3,15 @@ line with markers.  Every text is escaped; no script, no external resource."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Bar", "bar_chart", "histogram", "line_chart"]
+__all__ = ["PART_COLOR", "Bar", "bar_chart", "histogram", "line_chart"]
 
 FONT = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo',sans-serif"
+PART_COLOR = "#1f4e79"
+"""The share of a bar drawn as a thinner bar inside it (data entry within the load)."""
 
 
 @dataclass
@@ -67,9 +70,10 @@ def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 2
         out.append(f'<text x="{label_w - 8}" y="{y + row * 0.65:.1f}" text-anchor="end">{escape(_fit(b.label, label_w - 12))}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" fill="{color}" rx="2">'
                    f"<title>{escape(b.label)}: {escape(b.text or f'{b.value:,.1f} {unit}')}</title></rect>")
-        if b.part:
-            out.append(f'<rect x="{label_w}" y="{y + 4}" width="{plot_w * b.part / vmax:.1f}" height="{row - 8}" '
-                       f'fill="#1f4e79" opacity="0.55" rx="2"/>')
+        if b.part:  # an inner bar of its own colour: an overlay would blend with red into a colour no legend shows
+            inner = (row - 8) * 0.4
+            out.append(f'<rect x="{label_w}" y="{y + 4 + (row - 8 - inner) / 2:.1f}" width="{plot_w * b.part / vmax:.1f}" '
+                       f'height="{inner:.1f}" fill="{PART_COLOR}"/>')
         if b.limit is not None:
             lx = label_w + plot_w * b.limit / vmax
             out.append(f'<line x1="{lx:.1f}" x2="{lx:.1f}" y1="{y + 1}" y2="{y + row - 1}" stroke="#222" stroke-width="2"/>')
@@ -79,7 +83,8 @@ def bar_chart(bars: list[Bar], *, unit: str = "", width: int = 900, row: int = 2
         y = top + row * len(bars) + 14
         x = label_w
         for color, name in legend:
-            out.append(f'<rect x="{x}" y="{y - 9}" width="12" height="10" fill="{color}"/>')
+            thin = color == PART_COLOR  # drawn as it is in the bars: thinner
+            out.append(f'<rect x="{x}" y="{y - (7 if thin else 9)}" width="12" height="{4 if thin else 10}" fill="{color}"/>')
             out.append(f'<text x="{x + 16}" y="{y}">{escape(name)}</text>')
             x += 30 + _text_width(name)
     out.append("</svg>")
@@ -95,6 +100,24 @@ def nice_step(span: float, max_bins: int = 30) -> float:
         if span / s <= max_bins:
             return float(s)
     return span / max_bins
+
+
+def _count_ticks(cmax: int) -> list[int]:
+    """0, round counts in between and ``cmax``: at most four labels on a count axis."""
+    if cmax <= 0:
+        return [0]
+    unit = 1
+    while cmax / unit > 3:
+        for m in (2, 5, 10):
+            if cmax / (unit * m) <= 3:
+                unit *= m
+                break
+        else:
+            unit *= 10
+    ticks = list(range(0, cmax, unit))
+    if len(ticks) > 1 and cmax - ticks[-1] < cmax * 0.15:
+        ticks.pop()  # keep the maximum's label clear of the round one just below it
+    return [*ticks, cmax]
 
 
 def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: int = 220, xlabel: str = "",
@@ -115,10 +138,15 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
     for i, v in enumerate(values):
         counts[min(bins - 1, int((v - lo) / step))] += weights[i] if weights is not None else 1
     cmax = max(counts)
-    left, bottom, top = 40, 34, 22 if title else 8
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    bw = plot_w / bins
     label = fmt if callable(fmt) else (lambda x: f"{x:,.0f}")
+    tick_every = max(1, round(bins / 6))
+    last_tick = label(lo + (bins // tick_every) * tick_every * step)
+    y_ticks = _count_ticks(cmax)
+    left = max(28, max(_text_width(f"{c:,}") for c in y_ticks) * 11 // 12 + 10)
+    right = max(10, _text_width(last_tick) * 11 // 24 + 4)  # the last tick label is centred on the plot's end
+    bottom, top = 34, 22 if title else 8
+    plot_w, plot_h = width - left - right, height - bottom - top
+    bw = plot_w / bins
     out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
            f'font-family="{FONT}" font-size="11">']
     if title:
@@ -129,15 +157,44 @@ def histogram(values: list[float], *, bins: int = 24, width: int = 760, height: 
         x = left + i * bw
         out.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="#4a90d9">'
                    f"<title>{escape(label(lo + i * step))} – {escape(label(lo + (i + 1) * step))}: {c}</title></rect>")
+    for c in y_ticks:  # counts on the left, with faint lines across
+        yy = top + plot_h - plot_h * c / cmax
+        if c:
+            out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#e3e3e3"/>')
+        out.append(f'<text x="{left - 4}" y="{yy + 4:.1f}" fill="#555" text-anchor="end">{c:,}</text>')
     out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
-    for i in range(0, bins + 1, max(1, round(bins / 6))):
+    for i in range(0, bins + 1, tick_every):
         x = left + i * bw
         out.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" text-anchor="middle">{escape(label(lo + i * step))}</text>')
-    out.append(f'<text x="{left - 4}" y="{top + 10}" fill="#555" text-anchor="end">{cmax}</text>')
     if xlabel:
         out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="#555">{escape(xlabel)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _side_points(side: list[tuple[int, float, str, bool]], points: list[tuple[str, float | None]], *, left: float,
+                 dx: float, width: int, y: Callable[[float], float]) -> list[str]:
+    """Branches that only some cases take: hollow points off the line, dashed to their anchor, labelled
+    on the right (on the left where the picture ends)."""
+    out: list[str] = []
+    per_anchor: dict[int, int] = {}
+    for anchor, v, label, marked in side:
+        k = per_anchor.get(anchor, 0)
+        per_anchor[anchor] = k + 1
+        x = left + (anchor + 0.5) * dx + k * 8
+        a_val = points[anchor][1] if 0 <= anchor < len(points) else None
+        color = "#d9534f" if marked else "#888"
+        if a_val is not None:
+            out.append(f'<line x1="{left + anchor * dx:.1f}" y1="{y(a_val):.1f}" x2="{x:.1f}" y2="{y(v):.1f}" '
+                       f'stroke="{color}" stroke-dasharray="3,3"/>')
+        out.append(f'<circle class="side" cx="{x:.1f}" cy="{y(v):.1f}" r="5" fill="#fff" stroke="{color}" stroke-width="2">'
+                   f"<title>{escape(label)}: {v:+g}</title></circle>")
+        text = _fit(label, 120)
+        flip = x + 7 + _text_width(text) * 9 / 12 > width  # no room on the right: the label goes left of the point
+        tx, anchor_at = (x - 7, "end") if flip else (x + 7, "start")
+        out.append(f'<text x="{tx:.1f}" y="{y(v) + 4 + k * 11:.1f}" font-size="9" fill="{color}" '
+                   f'text-anchor="{anchor_at}">{escape(text)}</text>')
+    return out
 
 
 def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: float = 2, width: int = 760,
@@ -180,19 +237,7 @@ def line_chart(points: list[tuple[str, float | None]], *, lo: float = -2, hi: fl
                        f"<title>{escape(label)}: {v:+g}</title></circle>")
         label_y = top + plot_h + (36 if bands else 12)
         out.append(f'<text transform="translate({x - 4:.1f},{label_y}) rotate(40)" font-size="10">{escape(_fit(label, 130))}</text>')
-    per_anchor: dict[int, int] = {}
-    for anchor, v, label, marked in side or []:
-        k = per_anchor.get(anchor, 0)
-        per_anchor[anchor] = k + 1
-        x = left + (anchor + 0.5) * dx + k * 8
-        a_val = points[anchor][1] if 0 <= anchor < n else None
-        color = "#d9534f" if marked else "#888"
-        if a_val is not None:
-            out.append(f'<line x1="{left + anchor * dx:.1f}" y1="{y(a_val):.1f}" x2="{x:.1f}" y2="{y(v):.1f}" '
-                       f'stroke="{color}" stroke-dasharray="3,3"/>')
-        out.append(f'<circle class="side" cx="{x:.1f}" cy="{y(v):.1f}" r="5" fill="#fff" stroke="{color}" stroke-width="2">'
-                   f"<title>{escape(label)}: {v:+g}</title></circle>")
-        out.append(f'<text x="{x + 7:.1f}" y="{y(v) + 4 + k * 11:.1f}" font-size="9" fill="{color}">{escape(_fit(label, 120))}</text>')
+    out += _side_points(side or [], points, left=left, dx=dx, width=width, y=y)
     for first, last, label in bands or []:
         x0, x1 = left + first * dx - dx / 2 + 2, left + last * dx + dx / 2 - 2
         yb = top + plot_h + 22

@@ -202,9 +202,11 @@ def _chart(r: SweepResult, title: str, ylabel: str, lines: list[tuple[str, str, 
         path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y, _) in enumerate(pts))
         dash = ' stroke-dasharray="6 4"' if dashed else ""
         out.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"{dash}><title>{escape(label)}</title></path>')
-        for x, y, marked in pts:
-            fill = "#fff" if not marked else "#d62728"
-            out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="{5 if marked else 3}" fill="{fill}" stroke="{color}" '
+        for x, y, marked in pts:  # saturated: a black ring round a dot of the series' colour (red is a series colour)
+            if marked:
+                out.append(f'<circle class="saturated" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="6.5" fill="none" stroke="#111" '
+                           'stroke-width="2"/>')
+            out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.5" fill="{color if marked else "#fff"}" stroke="{color}" '
                        f'stroke-width="1.5"><title>{escape(label)}: {y:,.1f}</title></circle>')
         ly = top + 10 + k * 16
         out.append(f'<line x1="{w - right + 12}" x2="{w - right + 36}" y1="{ly}" y2="{ly}" stroke="{color}" stroke-width="2"{dash}/>')
@@ -225,8 +227,8 @@ def _html_charts(r: SweepResult, lang: str) -> list[str]:
                            [(_xval(u, x, cats), u.lead_time.mean / 60, u.marked) for u in runs], False))
         lead_lines.append((t(lang, f"{name} p90", f"{name} 90%"), color,
                            [(_xval(u, x, cats), u.lead_time.p90 / 60, u.marked) for u in runs], True))
-    charts = [_chart(r, t(lang, "Lead time against the varied value (solid: mean, dashed: p90; red dots: saturated)",
-                          "リードタイム（実線: 平均・破線: 90%・赤丸: 飽和）"), t(lang, "hours", "時間"), lead_lines, cats)]
+    charts = [_chart(r, t(lang, "Lead time against the varied value (solid: mean, dashed: p90; black ring: saturated)",
+                          "リードタイム（実線: 平均・破線: 90%・黒い輪: 飽和）"), t(lang, "hours", "時間"), lead_lines, cats)]
     first_series = next(iter(series.values()))
     util_lines = []
     for i, owner in enumerate(_owners(r)):
@@ -270,19 +272,21 @@ def to_html(r: SweepResult, lang: str, title: str = "") -> str:
 <style>
 body{{font-family:{FONT};margin:24px;color:#222;max-width:1200px}}
 h1{{font-size:20px}} h2{{font-size:16px;margin-top:28px}}
-table{{border-collapse:collapse;font-size:12px}} th,td{{border:1px solid #ccc;padding:3px 6px;text-align:right}}
+table{{border-collapse:collapse;font-size:12px}} th,td{{border:1px solid #ccc;padding:3px 6px;text-align:right;white-space:nowrap}}
 th{{background:#f0f3f7}} tr.marked td{{background:#fff3f3}} td.hot{{color:#b00;font-weight:bold}}
 .note{{color:#555;font-size:13px}}
+.scroll{{overflow-x:auto;max-width:100%}} .scroll svg{{min-width:640px}}
+@media (max-width:640px){{body{{margin:12px}}}}
 </style></head><body>
 <h1>{head}</h1>
 <p class="note">{summary}</p>
 <p class="note">{cap_line}</p>
 {"".join(f'<p class="note">{n}</p>' for n in notes)}
 <h2>{escape(t(lang, "Lead time", "リードタイム"))}</h2>
-{charts[0]}
+<div class="scroll">{charts[0]}</div>
 <h2>{escape(t(lang, "Utilization", "稼働率"))}</h2>
-{charts[1]}
+<div class="scroll">{charts[1]}</div>
 <h2>{escape(t(lang, "All grid points", "全グリッド点"))}</h2>
-{table}
+<div class="scroll">{table}</div>
 </body></html>
 """

@@ -6,6 +6,7 @@ wrote, everything its ``fm:`` extension holds."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -77,7 +78,7 @@ def _arrivals(w: Walk, starts: list[str]) -> dict[str, float]:
     for nid in starts:
         el = g.nodes[nid]
         first = [tt for tt, _ in w.follow(nid, frozenset()) if tt != END]
-        given = _arrivals_given(el)
+        given = _arrivals_given(el, g)
         timer = el.first(BPMN_NS, "timerEventDefinition")
         if given is not None:
             volumes.update((tt, given) for tt in first)
@@ -103,10 +104,21 @@ def _arrivals(w: Walk, starts: list[str]) -> dict[str, float]:
     return volumes
 
 
-def _arrivals_given(el: El) -> float | None:
+def _arrivals_given(el: El, g: Graph) -> float | None:
     """The cases a day flowmap wrote on a start event (``fm:arrivals perDay``), if any."""
     found = fm_child(el, "arrivals")
-    return float(found.attrs.get("perDay", "0") or 0) if found is not None else None
+    if found is None:
+        return None
+    raw = found.attrs.get("perDay", "0") or "0"
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        g.problem(el, f"fm:arrivals perDay {raw!r} is not a number of cases a day (0 or more)",
+                  f"fm:arrivals perDay「{raw}」は 1 日の件数（0 以上の数）ではありません")
+        return None
+    return value
 
 
 def _order(w: Walk, starts: list[str], own_file: bool) -> list[str]:
@@ -196,10 +208,9 @@ def _from_extension(row: Row, el: El, fm: El) -> None:
         row.values["mode"] = "manual"
     elif el.tag in ACTIVITIES_AUTO and a.get("mode") != "auto":
         row.values["mode"] = "auto"
-    if a.get("emotion"):
-        row.values["emotion"] = int(float(a["emotion"]))
-    if a.get("volume"):
-        row.values["volume"] = float(a["volume"])
+    for key in ("emotion", "volume"):  # read as the workbook's cells are: a bad value is reported at the task's line
+        if a.get(key):
+            row.values[key] = a[key]
     for key, tag in (("owner", "owner"), ("tools", "tool"), ("reads", "reads"), ("writes", "writes")):
         items = [c.text for c in fm.find(FM_NS, tag)]
         if items:  # an empty list would read as a blank cell
@@ -234,7 +245,7 @@ def _flow_extension(fm_flow: El, name: str, stem: str) -> tuple[str, list[tuple[
     for c in fm_flow.find(FM_NS, "setting"):
         try:
             value: Any = json.loads(c.attrs.get("value", ""))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes: the text itself
             value = c.attrs.get("value", "")
         settings.append((c.attrs.get("key", ""), value, f"{name}:{c.line}", f"{name}:{c.line}"))
     lanes = [Lane(name=c.attrs.get("name", ""), kind="customer" if c.attrs.get("kind") == "customer" else "operator")
