@@ -134,3 +134,32 @@ def _load_flow(path: str, *, with_scenario: bool = False) -> Flow:
                                  "（省略するとシナリオの base を使います）") from None
         raise UsageError.one(f"{path} is a scenario file; use --scenario {path}",
                              f"{path} はシナリオファイルです。--scenario {path} と指定してください") from None
+
+
+def one_comparison(after: str | None, scenario: str | None) -> None:
+    """``report`` compares with AFTER or with a scenario, not both."""
+    if after and scenario:
+        raise UsageError.one("give --compare or --scenario, not both", "--compare と --scenario はどちらか一方にしてください",
+                             "--scenario")
+
+
+def report_after(flow: Flow, after: str | None, scenario: str | None) -> Flow | None:
+    """The flow the report compares FLOW with (``--compare AFTER`` or FLOW changed by ``--scenario S``), read
+    before any simulation so a bad file fails fast; None without either option."""
+    one_comparison(after, scenario)
+    if scenario:
+        from .scenario import apply_scenario, load_scenario
+
+        return apply_scenario(flow, load_scenario(scenario))
+    return _load_flow(after) if after else None
+
+
+def report_section(flow: Flow, changed: Flow, *, lang: str, simulate: bool, thresholds: dict[str, float] | None,
+                   days: float | None, replications: int | None, seed: int | None, start: Any) -> tuple[str, str, str]:
+    """The report's comparison section: FLOW as BEFORE, the changed flow as AFTER."""
+    from .compare import compare as run
+    from .render.compare_html import compare_section
+
+    c = run(flow, changed, lang=lang, simulate=simulate, days=days, replications=replications, seed=seed,
+            start=start.date() if start else None, thresholds=thresholds)
+    return compare_section(c)

@@ -206,23 +206,29 @@ def view(flow: str, out: str, findings: bool, open_: bool, allow_missing: bool, 
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First simulated day.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="YAML file of analysis thresholds.")
 @click.option("--open", "open_", is_flag=True, help="Open the result in the default browser.")
+@click.option("--compare", "compare_to", type=click.Path(dir_okay=False), default=None, metavar="AFTER",
+              help="Add a comparison of FLOW (as before) with the flow AFTER.")
+@click.option("--scenario", type=click.Path(dir_okay=False), default=None,
+              help="Add a comparison of FLOW with FLOW changed by this scenario file (YAML).")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), default=None,
               help="An event log to check the flow against (adds a section).")
 @ALLOW_MISSING
 @LANG_OPTION
 @boundary
 def report(flow: str, out: str, with_sim: bool, days: float | None, replications: int | None, seed: int | None,
-           start: Any, config: str | None, open_: bool, log_path: str | None, allow_missing: bool,
-           lang: str | None) -> None:
+           start: Any, config: str | None, open_: bool, compare_to: str | None, scenario: str | None,
+           log_path: str | None, allow_missing: bool, lang: str | None) -> None:
     """One self-contained HTML page: lane graph, findings, workload, simulation, customer journey."""
     from .analyze import run_analysis
     from .render import html
     from .simulation import simulate as run
 
-    _output(out, "html", [flow, config, log_path])
+    _output(out, "html", [flow, config, log_path, compare_to, scenario])
+    _cli_compare.one_comparison(compare_to, scenario)
     _check_run(days=days, replications=replications, start=start.date() if start else None)
     thresholds = _thresholds(config)
     f, g = _load_graph(flow, allow_missing)
+    changed = _cli_compare.report_after(f, compare_to, scenario)
     lang = pick(lang, f.language)
     a = run_analysis(f, lang=lang, graph=g, thresholds=thresholds)
     sim = (run(f, days=days, replications=replications, seed=seed, start=start.date() if start else None, graph=g)
@@ -235,6 +241,9 @@ def report(flow: str, out: str, with_sim: bool, days: float | None, replications
 
         extra = [check_html_section(check(f, read_log(log_path), simulate_model=with_sim, days=days,
                                           replications=replications, seed=seed), lang)]
+    if changed is not None:
+        extra = [*(extra or []), _cli_compare.report_section(f, changed, lang=lang, simulate=with_sim, thresholds=thresholds,
+                                                             days=days, replications=replications, seed=seed, start=start)]
     html.write(out, html.report_html(f, g, a, sim, lang, extra))
     _wrote(out, lang)
     if open_:

@@ -23,6 +23,7 @@ Money per month is minutes per calendar day × 365/12 days × hourly cost / 60.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from ..analyze import run_analysis
 from ..graph import build_graph
@@ -88,14 +89,16 @@ def at_volume(flow: Flow, orders_per_day: float) -> Flow:
 
 def compare(before: Flow, after: Flow, *, lang: str | None = None, simulate: bool = True, days: float | None = None,
             orders_per_day: float | None = None, replications: int | None = None, seed: int | None = None,
-            workers: int = 1, start: dt.date | None = None, between: tuple[str, str] | None = None) -> Comparison:
-    """Compare two validated flows (see the module docstring)."""
+            workers: int = 1, start: dt.date | None = None, between: tuple[str, str] | None = None,
+            thresholds: Mapping[str, float] | None = None) -> Comparison:
+    """Compare two validated flows (see the module docstring); ``thresholds`` override both flows'
+    analysis settings, as :func:`flowmap.analyze.run_analysis` takes them."""
     lang = lang or before.language
     if orders_per_day is not None:  # the workload, handoffs and findings at the volume the simulation runs
         before, after = at_volume(before, orders_per_day), at_volume(after, orders_per_day)
     gb, ga = build_graph(before), build_graph(after)
-    ab = run_analysis(before, lang=lang, graph=gb)
-    aa = run_analysis(after, lang=lang, graph=ga)
+    ab = run_analysis(before, lang=lang, graph=gb, thresholds=thresholds)
+    aa = run_analysis(after, lang=lang, graph=ga, thresholds=thresholds)
     st = structural_diff(before, after, gb, ga)
     sim = None
     if simulate:

@@ -26,7 +26,7 @@ from .compare.words import STATUS, change_text, minutes_text, money, signed_dura
 from .simulation import duration_text
 from .svg import Bar, bar_chart
 
-__all__ = ["compare_html", "overlaid_histogram"]
+__all__ = ["compare_html", "compare_section", "overlaid_histogram"]
 
 REMOVED = {"background": "#f6d5d1", "border": "#c0392b"}
 ADDED = {"background": "#d1f2f5", "border": "#117a8b"}  # teal: purple is the medium-finding frame (lanes.FINDING_FRAME)
@@ -309,11 +309,33 @@ def _findings(c: Comparison) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def _answer(c: Comparison) -> str:
+    return "".join(f'<p class="fm-answer">{escape(line.strip())}</p>' for line in summary_lines(c, c.lang))
+
+
+def compare_section(c: Comparison) -> tuple[str, str, str]:
+    """(id, title, HTML content) of the comparison as one section of another page (the report's
+    ``--compare`` / ``--scenario``): the answer, what changes, workload, lead time and findings; the two
+    lane graphs stay on the comparison's own page."""
+    lang = c.lang
+    parts = [(t(lang, "What changes", "構造の変化"), _changes(c)),
+             (t(lang, "Workload per owner, before and after", "担当者ごとの作業時間（前・後）"), _workload(c)),
+             (t(lang, "Lead time (paired simulation)", "リードタイム（対応のあるシミュレーション）"), _simulation(c)),
+             (t(lang, "Findings: resolved, remaining, new", "指摘: 解消・残り・新規"), _findings(c))]
+    if c.simulation is None:
+        del parts[2]
+    content = (f"<style>{_CSS}</style>"
+               f'<p class="fm-note">{escape(t(lang, "Before", "変更前"))}: {escape(c.before.name)} → '
+               f'{escape(t(lang, "After", "変更後"))}: {escape(c.after.name)}</p>'
+               + _kpis(c) + _answer(c) + "".join(f"<h3>{escape(h)}</h3>{body}" for h, body in parts))
+    return "fm-compare", t(lang, f"Compared with {c.after.name}", f"比較: {c.after.name}"), content
+
+
 def compare_html(c: Comparison) -> str:
     lang = c.lang
     gb, ga = _graphs(c)
     title = t(lang, f"Comparison: {c.before.name} → {c.after.name}", f"比較: {c.before.name} → {c.after.name}")
-    answer = "".join(f'<p class="fm-answer">{escape(line.strip())}</p>' for line in summary_lines(c, lang))
+    answer = _answer(c)
     buttons = (f'<button class="fm-fit fm-noprint" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
                f'<button class="fm-home fm-noprint" type="button">{escape(t(lang, "first change", "最初の変更箇所へ"))}</button>')
     sections = [
