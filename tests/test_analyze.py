@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -224,15 +225,33 @@ def test_every_finding_has_code_key_params_and_lang_changes_only_words(cli: Run)
     asis = MODELS / "ec_order_asis.yaml"
     ja = json.loads(cli("analyze", asis, "--format", "json", "--lang", "ja").output)
     en = json.loads(cli("analyze", asis, "--format", "json", "--lang", "en").output)
-    words = {"title", "message", "suggestion"}
     for f in ja["findings"]:
         assert f["code"].startswith(f["analyzer"] + ".") and f["key"].startswith(f["analyzer"] + ":")
         assert isinstance(f["params"], dict) and f["params"]
     keys = [f["key"] for f in ja["findings"]]
     assert len(keys) == len(set(keys))
-    assert [{k: v for k, v in f.items() if k not in words} for f in ja["findings"]] == \
-        [{k: v for k, v in f.items() if k not in words} for f in en["findings"]]
+    assert _minus_words(ja) == _minus_words(en)  # the whole document, not only the findings
     assert [f["title"] for f in ja["findings"]] != [f["title"] for f in en["findings"]]
+
+
+def _minus_words(doc: dict[str, Any]) -> dict[str, Any]:
+    """An analysis JSON without the fields that hold words (findings' title, message, suggestion; skipped's reason)."""
+    out = dict(doc)
+    out["findings"] = [{k: v for k, v in f.items() if k not in ("title", "message", "suggestion")} for f in doc["findings"]]
+    out["skipped"] = [{k: v for k, v in r.items() if k != "reason"} for r in doc["skipped"]]
+    return out
+
+
+def test_lang_changes_only_the_words_of_why_an_analyzer_could_not_run(cli: Run, tmp_path: Path) -> None:
+    p = tmp_path / "bare.yaml"
+    p.write_text("steps:\n  - {id: S1, name: 受付, lane: 受注, owner: 佐藤, duration: 5}\n", encoding="utf-8")
+    ja = json.loads(cli("analyze", p, "--format", "json", "--lang", "ja").output)
+    en = json.loads(cli("analyze", p, "--format", "json", "--lang", "en").output)
+    assert _minus_words(ja) == _minus_words(en)
+    assert {(r["analyzer"], r["code"]) for r in en["skipped"]} == {
+        ("duplication", "duplication.no_writes"), ("tool_scatter", "tool_scatter.no_tools"), ("journey", "journey.no_customer_lane")}
+    assert [r["reason"] for r in ja["skipped"]] != [r["reason"] for r in en["skipped"]]
+    assert all(r["params"] for r in en["skipped"])
 
 
 def test_keys_name_the_subject_across_as_is_and_to_be(tmp_path: Path) -> None:

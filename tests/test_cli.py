@@ -105,3 +105,35 @@ def test_errors_of_a_japanese_workbook_are_in_japanese(cli: Run, tmp_path: Path,
     assert r.exit_code == 2 and "所要時間「いつか」が読めません" in r.output and "f.xlsx:工程!D2" in r.output
     r = cli("validate", book, "--lang", "en")
     assert "duration 'いつか' cannot be read" in r.output
+
+
+def test_every_wrote_line_is_on_stderr_and_stdout_keeps_the_output(cli: Run, tmp_path: Path) -> None:
+    """Each command that writes a file says so on stderr only, so its stdout can be piped."""
+    asis, tobe = MODELS / "ec_order_asis.yaml", MODELS / "ec_order_tobe.yaml"
+    log = tmp_path / "events.csv"
+    run = ["--days", "1", "--replications", "1"]
+    calls: list[list[object]] = [
+        ["template", tmp_path / "t.xlsx"],
+        ["convert", asis, "-o", tmp_path / "c.json"],
+        ["analyze", asis, "-o", tmp_path / "a.md", "--format", "markdown"],
+        ["analyze", asis, "-o", tmp_path / "a.xlsx", "--format", "xlsx"],
+        ["simulate", asis, *run, "-o", tmp_path / "s.json", "--format", "json", "--events", log],
+        ["view", asis, "-o", tmp_path / "v.html"],
+        ["report", asis, "--no-simulate", "-o", tmp_path / "r.html"],
+        ["compare", asis, tobe, "--no-sim", "-o", tmp_path / "cmp.md", "--format", "markdown"],
+        ["sweep", asis, "--vary", "orders_per_day=50,100", *run, "-o", tmp_path / "sw.json", "--format", "json"],
+        ["discover", log, "-o", tmp_path / "d.yaml", "--no-tune"],
+        ["calibrate", asis, log, "-o", tmp_path / "cal.yaml"],
+        ["check", asis, log, "--no-sim", "-o", tmp_path / "chk.md", "--format", "markdown"],
+    ]
+    for lang, word in (("en", "wrote "), ("ja", "を書き出しました")):
+        for args in calls:
+            written = [a for a in args if isinstance(a, Path) and a.parent == tmp_path and (a != log or args[0] == "simulate")]
+            for p in written:
+                p.unlink(missing_ok=True)
+            r = cli(*args, "--lang", lang)
+            assert r.exit_code == 0, (args, r.output)
+            assert word not in r.stdout, (args, r.stdout)
+            said = [line for line in r.stderr.splitlines() if word in line]
+            # one status line per written file ("wrote FILE" / "FILE を書き出しました", discover and calibrate add counts)
+            assert len(said) == len(written) and all(any(str(p) in line for line in said) for p in written), (args, r.stderr)

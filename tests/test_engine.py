@@ -148,7 +148,7 @@ def test_cli_between_and_streamed_events(cli: Run, tmp_path: Path) -> None:
     r = cli("simulate", MODELS / "ec_order_tobe.yaml", "--days", "3", "--replications", "2", "--format", "json",
             "--between", "C6", "O6", "--events", ev, "--start", "2026-11-30")
     assert r.exit_code == 0, r.output
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)  # stderr says "wrote ev.csv"
     names = [s["name"] for s in data["segments"]]
     assert names == ["注文→出荷", "注文→お届け", "C6→O6"]
     assert data["segments"][0]["mean"] == data["segments"][2]["mean"] > 0

@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 from openpyxl import Workbook
 
-from flowmap.errors import InputError
+from flowmap.errors import InputError, ParameterError
 from flowmap.io.eventlog import ACCEPTED, read_log
 
 
@@ -62,9 +62,13 @@ def test_overrides_name_the_columns(tmp_path: Path) -> None:
     assert e.value.problems[0].location == f"{p}:1"
     log = read_log(p, case="Ref", activity="Step", timestamp="When", resource="Who")
     assert log.stats.events == 3 and log.resources[1:] == ["ann", "bob"]
-    with pytest.raises(InputError) as e2:
-        read_log(p, case="Order")
-    assert "--case 'Order' is not a column" in e2.value.problems[0].en
+    with pytest.raises(ParameterError) as e2:
+        read_log(p, case="Order", timestamp="Time")
+    # Python callers read the parameters they passed; the file is named in the words
+    assert [(b.parameter, b.en) for b in e2.value.bad] == [
+        ("case", f"'Order' is not a column of {p}:1; columns: Ref, Step, When, Who"),
+        ("timestamp", f"'Time' is not a column of {p}:1; columns: Ref, Step, When, Who")]
+    assert str(e2.value).startswith("case: 'Order' is not a column")
 
 
 def test_lifecycle_time_zones_order_and_missing(tmp_path: Path) -> None:

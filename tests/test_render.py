@@ -17,6 +17,7 @@ from flowmap.analyze import (
     AnalyzerSpec,
     Finding,
     Grade,
+    NotApplicable,
     Threshold,
     Words,
     registered,
@@ -24,7 +25,7 @@ from flowmap.analyze import (
 )
 from flowmap.analyze._base import Context, Params
 from flowmap.analyze._spec import num
-from flowmap.analyze.doc import severity_table, thresholds_table
+from flowmap.analyze.doc import reasons_table, severity_table, thresholds_table
 from flowmap.render.analysis import to_text
 
 from .conftest import MODELS, ROOT
@@ -36,6 +37,8 @@ LONG = Threshold("long_step_minutes", 20, "a step longer than this many minutes"
 
 def _long_steps(ctx: Context) -> list[Finding]:
     limit = ctx.threshold(LONG.key)
+    if limit <= 0:
+        raise NotApplicable("long_steps.no_limit", {"limit": limit, "steps": len(ctx.flow.steps)})
     out = []
     for s in ctx.flow.steps:
         if s.duration.mean > limit:
@@ -52,6 +55,8 @@ SPEC = AnalyzerSpec(
     messages={"en": {"long_steps.long": Words("PLUGIN-EN {step} takes {minutes:g} min", "{step_name} is long.", "Split it.")},
               "ja": {"long_steps.long": Words("プラグイン-JA {step} は {minutes:g} 分", "{step_name} が長い。", "分割します。")}},
     thresholds=(LONG,),
+    reasons={"en": {"long_steps.no_limit": "REASON-EN a limit of {limit:g} min would flag all {steps} steps"},
+             "ja": {"long_steps.no_limit": "理由-JA 上限 {limit:g} 分では {steps} 工程すべてが該当します"}},
 )
 
 
@@ -80,7 +85,60 @@ def test_an_analyzer_registered_from_a_test_appears_in_every_format_and_language
         data = json.loads(cli("analyze", asis, "--format", "json", "--config", cfg).output)
         assert not [f for f in data["findings"] if f["analyzer"] == "long_steps"]
         assert "long_step_minutes" in thresholds_table() and "long_steps.long" in severity_table()
+        assert "long_steps.no_limit" in reasons_table() and "理由-JA" in reasons_table("ja")
     assert "long_steps" not in thresholds_table()  # unregistered again
+
+
+def _outputs(cli: Run, tmp_path: Path, flow: Path, lang: str, *extra: object) -> dict[str, str]:
+    """The analysis of ``flow`` in every format, as text (xlsx: every cell of every sheet; HTML: the page)."""
+    out = {fmt: cli("analyze", flow, "--lang", lang, "--format", fmt, *extra).output for fmt in ("text", "json", "markdown")}
+    book = tmp_path / f"a_{lang}.xlsx"
+    assert cli("analyze", flow, "--lang", lang, "--format", "xlsx", "-o", book, *extra).exit_code == 0
+    out["xlsx"] = "\n".join(str(c) for ws in load_workbook(book).worksheets for row in ws.iter_rows(values_only=True) for c in row)
+    page = tmp_path / f"r_{lang}.html"
+    assert cli("report", flow, "--lang", lang, "--no-simulate", "-o", page, *extra).exit_code == 0
+    out["html"] = page.read_text(encoding="utf-8")
+    return out
+
+
+def test_why_a_registered_analyzer_could_not_run_is_worded_in_every_format_and_language(cli: Run, tmp_path: Path) -> None:
+    asis = MODELS / "ec_order_asis.yaml"
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("long_step_minutes: 0\n", encoding="utf-8")
+    steps = len(flowmap.load(asis).steps)
+    with registered(SPEC):
+        for lang, why, label in (("en", f"REASON-EN a limit of 0 min would flag all {steps} steps", "long steps"),
+                                 ("ja", f"理由-JA 上限 0 分では {steps} 工程すべてが該当します", "長い工程")):
+            out = _outputs(cli, tmp_path, asis, lang, "--config", cfg)
+            for fmt, text in out.items():
+                assert why in text and (label if fmt != "json" else '"long_steps"') in text, fmt
+            data = json.loads(out["json"])
+            assert data["skipped"] == [{"analyzer": "long_steps", "reason": why, "code": "long_steps.no_limit",
+                                        "params": {"limit": 0.0, "steps": steps}}]
+            assert not [f for f in data["findings"] if f["analyzer"] == "long_steps"]
+
+
+def test_an_undeclared_reason_is_a_bug_of_the_analyzer_not_a_silent_skip() -> None:
+    def _refuses(ctx: Context) -> list[Finding]:
+        raise NotApplicable("long_steps.made_up")
+
+    spec = AnalyzerSpec(name="long_steps", labels=SPEC.labels, run=_refuses, codes=SPEC.codes, messages=SPEC.messages,
+                        reasons=SPEC.reasons)
+    with registered(spec):
+        try:
+            run_analysis(flowmap.load(MODELS / "ec_order_asis.yaml"), only=["long_steps"])
+        except ValueError as e:
+            assert "long_steps.made_up" in str(e)
+        else:
+            raise AssertionError("an undeclared reason code was accepted")
+    for bad in ({"en": {"long_steps.x": "x"}}, {"en": {"other.x": "x"}, "ja": {"other.x": "x"}},
+                {"en": {"long_steps.long": "x"}, "ja": {"long_steps.long": "x"}}):
+        try:
+            AnalyzerSpec(name="long_steps", labels=SPEC.labels, run=_refuses, codes=SPEC.codes, messages=SPEC.messages,
+                         reasons=bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"reasons {bad} were accepted")
 
 
 def test_switching_language_changes_only_the_words() -> None:
@@ -106,7 +164,8 @@ def test_a_terminal_shows_the_first_findings_of_each_severity_then_a_count() -> 
 
 def test_readme_tables_are_the_analyzers_declarations() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, table in (("severity-table", severity_table()), ("thresholds-table", thresholds_table())):
+    for name, table in (("severity-table", severity_table()), ("thresholds-table", thresholds_table()),
+                        ("reasons-table", reasons_table())):
         m = re.search(f"<!-- {name}:start -->\n(.*?)<!-- {name}:end -->", readme, re.S)
         assert m, f"README.md lacks the {name} markers"
         assert m.group(1) == table, f"README.md {name} differs from the code: regenerate it from flowmap.analyze.doc"

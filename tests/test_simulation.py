@@ -164,7 +164,7 @@ def test_cli_simulate_json_events_and_bad_options(cli: Run, tmp_path: Path) -> N
     r = cli("simulate", MODELS / "ec_order_tobe.yaml", "--days", "3", "--replications", "2", "--format", "json",
             "--events", ev, "--start", "2026-11-30")
     assert r.exit_code == 0, r.output
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)  # stderr says "wrote ev.csv"
     assert set(data) >= {"settings", "cases", "lead_time_minutes", "steps", "owners", "handoffs"}
     assert data["settings"]["days"] == 3 and data["settings"]["replications"] == 2
     assert set(data["lead_time_minutes"]) >= {"mean", "p50", "p90", "p95", "max", "ci95"}

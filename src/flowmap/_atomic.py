@@ -32,7 +32,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
 
 from .errors import InputError, Problem, UsageError
 
@@ -186,7 +185,7 @@ def write_text(target: str | Path, text: str) -> None:
         o.write_text(target, text)
 
 
-def csv_field(value: Any) -> Any:
+def csv_field(value: object) -> object:
     """A CSV field a spreadsheet program shows as text: strings starting with = + - @ (or a tab or
     carriage return) get a leading apostrophe, as OWASP recommends; other values pass unchanged."""
     if isinstance(value, str) and value.startswith(CSV_TRIGGERS):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .loading import Loaded
     from .model import Flow
 
-__all__ = ["ALLOW_MISSING", "LANG_OPTION", "F", "boundary", "main", "pick", "t"]
+__all__ = ["ALLOW_MISSING", "LANG_OPTION", "OPTIONS", "F", "boundary", "main", "pick", "t"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,9 +41,25 @@ def _echo_err(lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
+# The one table from the library's parameter names (ParameterError, limits) to the options that set them.
+OPTIONS: dict[str, str] = {
+    # simulate, sweep, compare, report (flowmap.simulate, run_sweep, limits.run_problems)
+    "days": "--days", "orders_per_day": "--orders-per-day", "replications": "--replications", "seed": "--seed",
+    "workers": "--workers", "start": "--start", "between": "--between",
+    # analyze (run_analysis)
+    "only": "--only",
+    # discover, conform, calibrate (mining.discover.run, io.eventlog.read_log)
+    "min_share": "--min-share", "case": "--case", "activity": "--activity", "timestamp": "--timestamp",
+    "resource": "--resource", "wide": "--wide",
+    # sweep (parse_vary, run_sweep, scenario_axis)
+    "vary": "--vary", "axes": "--vary", "scenario": "--scenario", "scheduler": "--scheduler", "yes": "--yes",
+}
+
+
 def _option(parameter: str) -> str:
-    """The command-line option of a library parameter (``orders_per_day`` → ``--orders-per-day``)."""
-    return "--" + parameter.replace("_", "-")
+    """The command-line option of a library parameter (``orders_per_day`` → ``--orders-per-day``);
+    a parameter no option sets keeps its name."""
+    return OPTIONS.get(parameter, parameter)
 
 
 def boundary(fn: F) -> F:
@@ -56,7 +72,7 @@ def boundary(fn: F) -> F:
             return fn(*args, **kwargs)
         except InputError as e:
             if isinstance(e, ParameterError):
-                e = e.for_option(_option(e.parameter))
+                e = e.for_options(_option)
             if not kwargs.get("lang") and looks_japanese(p.location for p in e.problems):
                 lang = "ja"  # the flow could not be read, but its sheet names say it is Japanese
             _echo_err([f"error: {m}" if lang == "en" else f"エラー: {m}" for m in e.messages(lang)])

@@ -81,7 +81,8 @@ def discover(log: str, out: str, min_share: float, lanes_file: str | None, no_tu
     for line in d.lines:
         click.echo(line)
     click.echo(t(lang, f"wrote {out}: {len(d.flow.steps)} steps, {len(d.flow.lanes)} lanes, {len(d.flow.owners)} owners",
-                 f"{out} を書き出しました: 工程 {len(d.flow.steps)}・レーン {len(d.flow.lanes)}・担当者 {len(d.flow.owners)}"))
+                 f"{out} を書き出しました: 工程 {len(d.flow.steps)}・レーン {len(d.flow.lanes)}・担当者 {len(d.flow.owners)}"),
+               err=True)  # a status line: on stderr like every "wrote FILE"
 
 
 @main.command()
@@ -138,4 +139,4 @@ def calibrate(flow: str, log: str, out: str, case: str | None, activity: str | N
     save(new, out, lang)
     for line in changes or [t(lang, "nothing to change", "変更はありません")]:
         click.echo(line)
-    click.echo(t(lang, f"wrote {out}: {len(changes)} changes", f"{out} を書き出しました: 変更 {len(changes)} 件"))
+    click.echo(t(lang, f"wrote {out}: {len(changes)} changes", f"{out} を書き出しました: 変更 {len(changes)} 件"), err=True)

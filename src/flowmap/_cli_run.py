@@ -97,6 +97,8 @@ def simulate(flow: str, days: float | None, orders_per_day: float | None, seed: 
         text = r.to_json(result) if fmt == "json" else r.to_text(result, lang)
         if out:
             files.write_text(out, text)
+    if events:
+        _wrote(events, lang)
     if out:
         _wrote(out, lang)
     else:
@@ -165,7 +167,7 @@ def sweep(flow: str, vary: tuple[str, ...], scenarios: tuple[str, ...], days: fl
     if fmt == "xlsx":
         assert out is not None
         r.write_xlsx(result, out, lang)
-        click.echo(t(lang, f"wrote {out}", f"{out} を書き出しました"), err=True)
+        _wrote(out, lang)
     else:
         text = {"json": lambda: r.to_json(result), "csv": lambda: r.to_csv(result, lang),
                 "html": lambda: r.to_html(result, lang, f.name), "text": lambda: r.to_text(result, lang)}[fmt]()

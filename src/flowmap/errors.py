@@ -8,9 +8,10 @@ so the CLI can report all of them at once in the user's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["FlowmapError", "InputError", "ParameterError", "Problem", "UsageError"]
+__all__ = ["BadValue", "FlowmapError", "InputError", "ParameterError", "Problem", "UsageError"]
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,54 @@ class UsageError(InputError):
         return cls([Problem(location, en, ja)])
 
 
+@dataclass(frozen=True)
+class BadValue:
+    """One problem with an argument of a library call: the parameter it names
+    (``orders_per_day``), where within the value when that helps (``detail``:
+    a grid point, a file), and the words in English and Japanese."""
+
+    parameter: str
+    en: str
+    ja: str = ""
+    detail: str = ""
+
+
 class ParameterError(UsageError):
-    """A library function's argument is wrong.  ``parameter`` names the argument
-    (``only``, ``days``); the command line reports it as its option (``--only``)."""
+    """A library function's argument is wrong.  Each problem names its parameter
+    (``only``, ``days``, ``orders_per_day``); the command line reports it as its
+    option (``--only``, ``--days``, ``--orders-per-day``) through one table
+    (:func:`for_options`).  The words may mention another parameter as
+    ``{name}``: ``mentions`` says how a Python caller reads it (``{yes}`` →
+    ``yes=True``); on the command line it becomes that parameter's option."""
 
-    def __init__(self, parameter: str, en: str, ja: str = "") -> None:
-        self.parameter = parameter
-        super().__init__([Problem(parameter, en, ja)])
+    def __init__(self, parameter: str, en: str, ja: str = "", *, detail: str = "",
+                 mentions: Mapping[str, str] | None = None) -> None:
+        self._set([BadValue(parameter, en, ja, detail)], mentions)
 
-    def for_option(self, option: str) -> UsageError:
-        return UsageError([Problem(option, p.en, p.ja) for p in self.problems])
+    @classmethod
+    def of(cls, bad: Iterable[BadValue], mentions: Mapping[str, str] | None = None) -> ParameterError:
+        """Several problems at once (of one or several parameters)."""
+        e = cls.__new__(cls)
+        e._set(list(bad), mentions)
+        return e
 
+    def _set(self, bad: list[BadValue], mentions: Mapping[str, str] | None) -> None:
+        if not bad:
+            raise ValueError("a ParameterError needs at least one problem")
+        self.bad = bad
+        self.mentions = dict(mentions or {})
+        self.parameter = bad[0].parameter
+        UsageError.__init__(self, self._problems(lambda p: p, self.mentions))
+
+    def _problems(self, name: Callable[[str], str], mentions: Mapping[str, str]) -> list[Problem]:
+        def fill(text: str) -> str:
+            for k, v in mentions.items():
+                text = text.replace("{" + k + "}", v)
+            return text
+
+        return [Problem(f"{name(b.parameter)} {b.detail}" if b.detail else name(b.parameter), fill(b.en), fill(b.ja))
+                for b in self.bad]
+
+    def for_options(self, option: Callable[[str], str]) -> UsageError:
+        """The same problems as the command line shows them: ``option`` maps a parameter to its option."""
+        return UsageError(self._problems(option, {k: option(k) for k in self.mentions}))

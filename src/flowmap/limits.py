@@ -92,7 +92,7 @@ def run_problems(*, days: float | None = None, orders_per_day: float | None = No
     elif (days is not None and orders_per_day is not None and _finite(days) and 0 < days <= MAX_DAYS
           and orders_per_day * days > MAX_ARRIVALS):
         add("orders_per_day", f"{orders_per_day:g} orders a day for {days:g} days are {orders_per_day * days:,.0f} "
-                              f"arrivals, more than the {MAX_ARRIVALS:,.0f} one run may simulate; shorten --days",
+                              f"arrivals, more than the {MAX_ARRIVALS:,.0f} one run may simulate; simulate fewer days",
             f"1日 {orders_per_day:g} 件 × {days:g} 日で {orders_per_day * days:,.0f} 件となり、"
             f"1 回のシミュレーションの上限 {MAX_ARRIVALS:,.0f} 件を超えます。日数を減らしてください")
     if replications is not None and not 1 <= replications <= MAX_REPLICATIONS:

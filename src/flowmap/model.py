@@ -58,7 +58,7 @@ class _Model(BaseModel):
     def __eq__(self, other: object) -> bool:  # locations (private) do not count
         return isinstance(other, _Model) and type(self) is type(other) and self.model_dump() == other.model_dump()
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so unhashable
 
 
 class Duration(_Model):

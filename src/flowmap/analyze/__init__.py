@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ..capacity import capacity_from_load
 from ..errors import InputError, ParameterError
 from ..graph import FlowGraph, build_graph
 from ..model import Flow, check_flow
-from ._base import SEVERITIES, Context, Finding, NotApplicable, Severity, severity_rank
+from ._base import SEVERITIES, Context, Finding, NotApplicable, NotRun, Severity, severity_rank
 from ._spec import AnalyzerSpec, Grade, Threshold, Words
 from .load import OwnerLoad, Spread, Workload, expected_load
 from .registry import ANALYZERS, register, registered, thresholds, unregister
 
 __all__ = ["ANALYZERS", "SEVERITIES", "Analysis", "AnalyzerSpec", "Finding", "FlowSummary", "Grade", "NotApplicable",
-           "OwnerLoad", "Severity", "Spread", "Threshold", "Words", "Workload", "analyze", "register", "registered",
+           "NotRun", "OwnerLoad", "Severity", "Spread", "Threshold", "Words", "Workload", "analyze", "register", "registered",
            "resolve_thresholds", "run_analysis", "severity_rank", "unregister"]
 
 
@@ -34,7 +33,7 @@ class FlowSummary:
         return cls(name=f.name, steps=len(f.steps), lanes=[la.name for la in f.lanes], owners=len(f.owners),
                    tools=sum(1 for t in f.tools if t.category != "wait"))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "steps": self.steps, "lanes": list(self.lanes), "owners": self.owners, "tools": self.tools}
 
 
@@ -47,7 +46,7 @@ class Analysis:
     graph: FlowGraph
     workload: Workload
     findings: list[Finding]
-    reasons: dict[str, NotApplicable] = field(default_factory=dict)  # analyzer → why it could not run
+    reasons: dict[str, NotRun] = field(default_factory=dict)  # analyzer → why it could not run
     lang: str = "en"
     thresholds: dict[str, float] = field(default_factory=dict)
 
@@ -62,14 +61,14 @@ class Analysis:
     def summary(self) -> FlowSummary:
         return FlowSummary.of(self.flow)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "flow": self.summary().to_dict(),
             "findings": [x.to_dict(self.lang) for x in self.findings],
             "workload": [o.to_dict() for o in self.workload.owners],
             "workload_spread": self.workload.spread().to_dict(),
             "capacity": [c.to_dict() for c in capacity_from_load(self.flow, self.workload)],
-            "skipped": [{"analyzer": k, "reason": v} for k, v in self.skipped.items()],
+            "skipped": [r.to_dict(self.lang) for r in self.reasons.values()],
         }
 
 
@@ -108,12 +107,14 @@ def run_analysis(flow: Flow, *, only: list[str] | None = None, lang: str | None 
     values = resolve_thresholds(flow, thresholds)
     ctx = Context(flow=flow, graph=graph, load=load, thresholds=values)
     findings: list[Finding] = []
-    reasons: dict[str, NotApplicable] = {}
+    reasons: dict[str, NotRun] = {}
     for name in names:
         try:
             findings += ANALYZERS[name].run(ctx)
         except NotApplicable as e:
-            reasons[name] = e
+            if e.code not in ANALYZERS[name].reasons.get("en", {}):
+                raise ValueError(f"analyzer {name} gave the undeclared reason {e.code!r}; declare it in its SPEC.reasons") from e
+            reasons[name] = NotRun(name, e.code, e.params)
     order = {n: i for i, n in enumerate(ANALYZERS)}
     findings.sort(key=lambda x: (severity_rank(x.severity), order[x.analyzer], -x.minutes_per_day, x.key))
     _unique_keys(findings)

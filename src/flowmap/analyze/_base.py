@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Literal
 
 from ..graph import FlowGraph
 from ..model import Flow, Owner, Step, Tool
 from ._facts import CaseReach, customer_facing, system_of_record, talks_to_person
-from ._spec import Rendered, render
+from ._spec import Rendered, render, render_reason
 from .load import Workload
 
-__all__ = ["SEVERITIES", "Context", "Finding", "NotApplicable", "ParamValue", "Params", "Severity", "severity_rank"]
+__all__ = ["SEVERITIES", "Context", "Finding", "NotApplicable", "NotRun", "ParamValue", "Params", "Severity", "severity_rank"]
 
 Severity = Literal["high", "medium", "low"]
 ParamValue = str | int | float | bool | None | list[str] | list[float]
@@ -65,7 +65,7 @@ class Finding:
     def suggestion(self) -> str:
         return self.words().suggestion
 
-    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
         w = self.words(lang)
         return {"analyzer": self.analyzer, "code": self.code, "key": self.key, "severity": self.severity,
                 "title": w.title, "message": w.message, "steps": list(self.steps), "owners": list(self.owners),
@@ -74,15 +74,33 @@ class Finding:
 
 
 class NotApplicable(Exception):
-    """Raised by an analyzer that cannot run on this flow; the message says why."""
+    """Raised by an analyzer that cannot run on this flow.  ``code`` names the
+    reason (declared in the analyzer's ``SPEC.reasons``, e.g.
+    ``tool_scatter.no_tools``), ``params`` hold the figures its words are made
+    from; the words are made when rendered, like a finding's."""
 
-    def __init__(self, en: str, ja: str) -> None:
-        super().__init__(en)
-        self.en = en
-        self.ja = ja
+    def __init__(self, code: str, params: Params | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: Params = dict(params or {})
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """An analyzer that could not run, and why: data, worded at render time."""
+
+    analyzer: str
+    code: str
+    params: Params = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        return self.ja if lang == "ja" else self.en
+        """Why, in ``lang``, from the analyzer's reasons catalogue."""
+        from .registry import ANALYZERS
+
+        return render_reason(ANALYZERS[self.analyzer], self.code, self.params, lang)
+
+    def to_dict(self, lang: str) -> dict[str, object]:
+        return {"analyzer": self.analyzer, "reason": self.text(lang), "code": self.code, "params": dict(self.params)}
 
 
 @dataclass

@@ -3,12 +3,13 @@
 Each analyzer module defines ``SPEC``: its name, labels in both languages,
 the thresholds it reads (with defaults and their settings keys), its finding
 codes with the severity rules of each and the words of each in a catalogue
-per language.  The registry, the renderers, the ``--config`` reader and the
+per language, and the codes of the reasons it may give for not running
+(:class:`~flowmap.analyze.NotApplicable`) with their words.  The registry, the renderers, the ``--config`` reader and the
 README's severity table read these declarations; nothing else lists
 analyzers.
 
-Words are made at render time from a finding's ``code`` and ``params``:
-switching language changes only the words.
+Words are made at render time from a finding's (or a reason's) ``code`` and
+``params``: switching language changes only the words.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from ._base import Context, Finding, Params, ParamValue, Severity
 
-__all__ = ["AnalyzerSpec", "Args", "Grade", "Lang", "Template", "Threshold", "Words", "grade", "many", "num", "render"]
+__all__ = ["AnalyzerSpec", "Args", "Grade", "Lang", "Template", "Threshold", "Words", "grade", "many", "num", "render", "render_reason"]
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -127,6 +128,7 @@ class AnalyzerSpec:
     messages: Mapping[Lang, Mapping[str, Words]]  # language → finding code → words
     thresholds: tuple[Threshold, ...] = ()
     summary: Mapping[Lang, str] = field(default_factory=dict)  # what it looks for, one line
+    reasons: Mapping[Lang, Mapping[str, Template]] = field(default_factory=dict)  # language → not-run code → why
 
     def __post_init__(self) -> None:
         for lang in LANGS:
@@ -135,7 +137,13 @@ class AnalyzerSpec:
                 raise ValueError(f"analyzer {self.name}: no {lang} words for {', '.join(sorted(missing))}")
             if lang not in self.labels:
                 raise ValueError(f"analyzer {self.name}: no {lang} label")
-        for code in self.codes:
+        why = {lang: set(self.reasons.get(lang, {})) for lang in LANGS}
+        if why["ja"] != why["en"]:
+            raise ValueError(f"analyzer {self.name}: reasons {', '.join(sorted(why['ja'] ^ why['en']))} lack words in one language")
+        both = why["en"] & set(self.codes)
+        if both:
+            raise ValueError(f"analyzer {self.name}: {', '.join(sorted(both))} is both a finding code and a reason code")
+        for code in [*self.codes, *why["en"]]:
             if not code.startswith(self.name + "."):
                 raise ValueError(f"analyzer {self.name}: code {code} must start with '{self.name}.'")
 
@@ -153,3 +161,9 @@ def render(spec: AnalyzerSpec, f: Finding, lang: str) -> Rendered:
     words = spec.messages[ln][f.code]
     args = Args(f.params, ln)
     return Rendered(_fill(words.title, args), _fill(words.message, args), _fill(words.suggestion, args))
+
+
+def render_reason(spec: AnalyzerSpec, code: str, params: Params, lang: str) -> str:
+    """Why the analyzer could not run, in ``lang``, from its reasons catalogue."""
+    ln: Lang = "ja" if lang == "ja" else "en"
+    return _fill(spec.reasons[ln][code], Args(params, ln))

@@ -140,8 +140,7 @@ def _same_data(ctx: Context, sids: list[str], items: list[str]) -> Finding:
 def analyze(ctx: Context) -> list[Finding]:
     flow = ctx.flow
     if not any(s.writes for s in flow.steps):
-        raise NotApplicable("no step lists the data it writes (the writes / 入力データ column), so duplicated entry cannot be found",
-                            "入力データ（writes）の列がどの工程にもないため、重複入力を判定できません")
+        raise NotApplicable("duplication.no_writes", {"steps": len(flow.steps)})
     groups, written_any = _writer_groups(ctx)
     findings = [_same_data(ctx, list(group), items) for group, items in groups.items()]
     # information read but never written: it lives only in someone's head
@@ -158,10 +157,16 @@ def analyze(ctx: Context) -> list[Finding]:
     return findings
 
 
+# Why it may not run (NotApplicable code → words), one catalogue per language like EN and JA.
+REASONS_EN = {"duplication.no_writes": "none of the {steps} steps lists the data it writes (the writes / 入力データ column), "
+                                    "so duplicated entry cannot be found"}
+REASONS_JA = {"duplication.no_writes": "{steps} 工程のどれにも入力データ（writes / 入力データ 列）が書かれていないため、重複入力を判定できません"}
+
 SPEC = AnalyzerSpec(
     name=NAME, labels={"ja": "作業の重複", "en": "duplicated work"}, run=analyze,
     summary={"en": "the same data item written by several steps of one case (people retyping, or retyping what the customer typed)",
              "ja": "1 件の中で同じデータを複数の工程で入力（人による打ち直し、お客様の入力の打ち直し）"},
     codes={"duplication.same_data": SAME_DATA, "duplication.never_recorded": NEVER_RECORDED},
     messages={"en": EN, "ja": JA},
+    reasons={"en": REASONS_EN, "ja": REASONS_JA},
 )

@@ -147,9 +147,13 @@ def _waits(ctx: Context) -> list[Finding]:
 
 def analyze(ctx: Context) -> list[Finding]:
     if not any(s.owners for s in ctx.flow.steps):
-        raise NotApplicable("no step names an owner, so handoffs cannot be seen", "担当者のいる工程がないため、引き継ぎを判定できません")
+        raise NotApplicable("handoffs.no_owners", {"steps": len(ctx.flow.steps)})
     return _count(ctx) + _ping_pong(ctx) + _waits(ctx)
 
+
+# Why it may not run (NotApplicable code → words), one catalogue per language like EN and JA.
+REASONS_EN = {"handoffs.no_owners": "none of the {steps} steps names an owner, so handoffs cannot be seen"}
+REASONS_JA = {"handoffs.no_owners": "{steps} 工程のどれにも担当者が書かれていないため、引き継ぎを判定できません"}
 
 SPEC = AnalyzerSpec(
     name=NAME, labels={"ja": "引き継ぎ", "en": "handoffs"}, run=analyze,
@@ -157,4 +161,5 @@ SPEC = AnalyzerSpec(
              "ja": "1 件あたりの引き継ぎ回数、A → B → A の往復、遅延のある手段での引き継ぎ待ち"},
     codes={"handoffs.many": COUNT, "handoffs.ping_pong": PING_PONG, "handoffs.tool_wait": WAIT},
     messages={"en": EN, "ja": JA},
+    reasons={"en": REASONS_EN, "ja": REASONS_JA},
 )

@@ -60,7 +60,7 @@ JA = {"journey.pain_point": Words(title="{step} {step_name} でお客様が不�
 def analyze(ctx: Context) -> list[Finding]:
     cust_steps = [s for s in ctx.flow.steps if s.lane in ctx.customer]
     if not cust_steps:
-        raise NotApplicable("the flow has no customer lane", "お客様のレーンがありません")
+        raise NotApplicable("journey.no_customer_lane", {"lanes": [la.name for la in ctx.flow.lanes]})
     findings: list[Finding] = []
     per_day = ctx.load.step_per_day
     for s in cust_steps:
@@ -159,8 +159,13 @@ def _anchor(graph: FlowGraph, sid: str, index: dict[str, int]) -> int:
     return 0
 
 
+# Why it may not run (NotApplicable code → words), one catalogue per language like EN and JA.
+REASONS_EN = {"journey.no_customer_lane": "the flow has no customer lane (kind: customer) among its lanes {lanes}"}
+REASONS_JA = {"journey.no_customer_lane": "お客様のレーン（kind: customer）がありません（レーン: {lanes}）"}
+
 SPEC = AnalyzerSpec(
     name=NAME, labels={"ja": "顧客体験", "en": "customer journey"}, run=analyze,
     summary={"en": "customer steps with negative emotion or a stated pain point", "ja": "感情が負、または課題が書かれたお客様の工程"},
     codes={"journey.pain_point": GRADES}, messages={"en": EN, "ja": JA},
+    reasons={"en": REASONS_EN, "ja": REASONS_JA},
 )

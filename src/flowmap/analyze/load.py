@@ -14,7 +14,6 @@ arrive every day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..graph import FlowGraph
 from ..model import Flow, people_of
@@ -51,7 +50,7 @@ class OwnerLoad:
             return 0.0
         return self.minutes_per_day / self.capacity_minutes_per_day
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "owner": self.owner, "lane": self.lane, "kind": self.kind,
             "minutes_per_day": round(self.minutes_per_day, 1),

@@ -214,13 +214,17 @@ def _per_lane(ctx: Context, limit: int) -> list[Finding]:
 
 def analyze(ctx: Context) -> list[Finding]:
     if not any(work_tools(s, ctx.tools) for s in ctx.flow.steps):
-        raise NotApplicable("no step lists its tools (the tools / ツール column), so scattered tools cannot be found",
-                            "使用ツールの列がどの工程にもないため、手段の分散を判定できません")
+        raise NotApplicable("tool_scatter.no_tools", {"steps": len(ctx.flow.steps)})
     limit = int(ctx.threshold(SCATTER.key))
     # Scatter costs attention and lost messages rather than a countable number of minutes,
     # so these findings carry no minutes per day.
     return _per_owner(ctx, limit) + _per_handoff(ctx, limit) + _per_item(ctx) + _per_lane(ctx, limit)
 
+
+# Why it may not run (NotApplicable code → words), one catalogue per language like EN and JA.
+REASONS_EN = {"tool_scatter.no_tools": "none of the {steps} steps lists its tools (the tools / ツール column), "
+                                    "so scattered tools cannot be found"}
+REASONS_JA = {"tool_scatter.no_tools": "{steps} 工程のどれにも使用ツール（tools / ツール 列）が書かれていないため、手段の分散を判定できません"}
 
 SPEC = AnalyzerSpec(
     name=NAME, labels={"ja": "手段の分散", "en": "tool scatter"}, run=analyze,
@@ -230,4 +234,5 @@ SPEC = AnalyzerSpec(
     codes={"tool_scatter.owner": OWNER, "tool_scatter.handoff": HANDOFF, "tool_scatter.records": RECORDS,
            "tool_scatter.lane": LANE, "tool_scatter.customer_channels": CUSTOMER},
     messages={"en": EN, "ja": JA}, thresholds=(SCATTER,),
+    reasons={"en": REASONS_EN, "ja": REASONS_JA},
 )

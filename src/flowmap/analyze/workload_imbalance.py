@@ -137,12 +137,16 @@ def _data_entry(ctx: Context, people: list[OwnerLoad]) -> list[Finding]:
 def analyze(ctx: Context) -> list[Finding]:
     people = [o for o in ctx.load.owners if o.minutes_per_day > 0 or o.steps]
     if not people:
-        raise NotApplicable("no manual step names an owner (the owner / 担当者 column), so workload cannot be compared",
-                            "手作業の工程に担当者がいないため、業務量を比較できません")
+        raise NotApplicable("workload_imbalance.no_people", {"steps": len(ctx.flow.steps)})
     over_t = ctx.threshold(OVERLOAD.key)
     findings = [_overloaded(ctx, o, people) for o in people if o.utilization > over_t]
     return findings + _data_entry(ctx, people)
 
+
+# Why it may not run (NotApplicable code → words), one catalogue per language like EN and JA.
+REASONS_EN = {"workload_imbalance.no_people": "none of the {steps} steps is manual work with an owner (the owner / 担当者 column), "
+                                           "so workload cannot be compared"}
+REASONS_JA = {"workload_imbalance.no_people": "{steps} 工程のどれも担当者のいる手作業ではないため、業務量を比較できません"}
 
 SPEC = AnalyzerSpec(
     name=NAME, labels={"ja": "業務量の偏重", "en": "workload imbalance"}, run=analyze,
@@ -151,4 +155,5 @@ SPEC = AnalyzerSpec(
     codes={"workload_imbalance.idle_peers": OVER, "workload_imbalance.over_capacity": OVER,
            "workload_imbalance.data_entry": ENTRY},
     messages={"en": EN, "ja": JA}, thresholds=(OVERLOAD, UNDERLOAD),
+    reasons={"en": REASONS_EN, "ja": REASONS_JA},
 )

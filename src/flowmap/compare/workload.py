@@ -82,7 +82,7 @@ def workload_delta(ab: Analysis, aa: Analysis) -> list[OwnerDelta]:
         if (b is None or b.minutes_per_day == 0) and (a is None or a.minutes_per_day == 0) and not (b and a):
             continue  # never worked on either side (e.g. a customer-lane name)
         out.append(OwnerDelta(
-            owner=name, lane=(a or b).lane if (a or b) else "",  # type: ignore[union-attr]
+            owner=name, lane=a.lane if a else b.lane if b else "",
             before_minutes=b.minutes_per_day if b else 0.0, after_minutes=a.minutes_per_day if a else 0.0,
             before_capacity=b.capacity_minutes_per_day if b else 0.0, after_capacity=a.capacity_minutes_per_day if a else 0.0,
             before_data_entry=b.data_entry_minutes if b else 0.0, after_data_entry=a.data_entry_minutes if a else 0.0,

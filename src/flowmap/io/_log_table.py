@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import BadValue, InputError, ParameterError, Problem
 from ._log_sink import _Clock, _Sink
 from .eventlog import ACCEPTED, MAX_LOG_BYTES, Columns, EventLog, LogStats
 
@@ -35,14 +35,14 @@ _LOOKUP = {role: {_norm(n) for n in names} for role, names in ACCEPTED.items()}
 def _pick_columns(header: list[str], overrides: dict[str, str | None], where: str) -> Columns:
     cols = Columns()
     normed = [_norm(h) for h in header]
-    problems: list[Problem] = []
+    problems: list[BadValue] = []
     for role in _ROLES:
         want = overrides.get(role)
         if want:
             hit = [h for h in header if h == want] or [h for h, n in zip(header, normed, strict=True) if n == _norm(want)]
-            if not hit:
-                problems.append(Problem(where, f"--{role} {want!r} is not a column; columns: {', '.join(header)}",
-                                        f"--{role} の「{want}」という列はありません。列: {', '.join(header)}"))
+            if not hit:  # a wrong argument of read_log (the CLI names its option), located in the file
+                problems.append(BadValue(role, f"{want!r} is not a column of {where}; columns: {', '.join(header)}",
+                                         f"「{want}」という列は {where} にありません。列: {', '.join(header)}"))
                 continue
             setattr(cols, role, hit[0])
     taken = {getattr(cols, r) for r in _ROLES if getattr(cols, r)}
@@ -55,7 +55,7 @@ def _pick_columns(header: list[str], overrides: dict[str, str | None], where: st
                 taken.add(h)
                 break
     if problems:
-        raise InputError(problems)
+        raise ParameterError.of(problems)
     return cols
 
 
@@ -104,10 +104,12 @@ def _no_columns(where: str, header: list[str]) -> InputError:
     return InputError([Problem(
         where,
         f"no case, activity and timestamp columns found. Columns seen: {seen}. Names accepted: {accepted} "
-        "(or name them with --case/--activity/--timestamp; a wide order export needs an order id column "
-        "and timestamp columns such as 注文日時, or --wide)",
+        "(or name them: --case/--activity/--timestamp on the command line, read_log(case=…, activity=…, timestamp=…) "
+        "in Python; a wide order export needs an order id column and timestamp columns such as 注文日時, "
+        "or --wide / wide=True)",
         f"ケース・工程・日時の列が見つかりません。この表の列: {seen}。使える列名: {accepted}"
-        "（--case/--activity/--timestamp で指定できます。横持ちの受注データには注文番号の列と「注文日時」のような日時の列が必要です。--wide も使えます）")])
+        "（コマンドでは --case/--activity/--timestamp、Python では read_log(case=…, activity=…, timestamp=…) で指定できます。"
+        "横持ちの受注データには注文番号の列と「注文日時」のような日時の列が必要です。--wide / wide=True も使えます）")])
 
 
 # ---------------------------------------------------------------- tabular

@@ -91,7 +91,7 @@ def _read_xes(path: Path, name: str, gz: bool) -> EventLog:
     parser.StartDoctypeDeclHandler = guard.defused_start_doctype_decl
     parser.EntityDeclHandler = guard.defused_entity_decl
     parser.UnparsedEntityDeclHandler = guard.defused_unparsed_entity_decl
-    parser.ExternalEntityRefHandler = guard.defused_external_entity_ref_handler  # type: ignore[assignment]
+    parser.ExternalEntityRefHandler = guard.defused_external_entity_ref_handler  # type: ignore[assignment]  # defusedxml returns None where typeshed wants int
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     handler = _XesHandler(sink, name, parser)
     parser.StartElementHandler = handler.start
@@ -99,7 +99,7 @@ def _read_xes(path: Path, name: str, gz: bool) -> EventLog:
     with contextlib.ExitStack() as stack:
         raw: IO[bytes] = stack.enter_context(open(path, "rb"))
         if gz:
-            raw = stack.enter_context(gzip.GzipFile(fileobj=raw))  # type: ignore[arg-type]
+            raw = stack.enter_context(gzip.GzipFile(fileobj=raw))  # type: ignore[arg-type]  # a GzipFile is an IO[bytes] at run time
         stream = _Limited(raw, MAX_LOG_BYTES, name)
         try:
             while True:

@@ -59,7 +59,7 @@ class _Loader(yaml.CSafeLoader):
                 if value[0] not in self.yaml_implicit_resolvers and None not in self.yaml_implicit_resolvers \
                         and not self.yaml_path_resolvers:
                     return self.DEFAULT_SCALAR_TAG
-                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # PyYAML is untyped
                 if len(value) <= 64:  # a bound on what the cache holds
                     self.tags[value] = tag
             return tag
@@ -67,7 +67,7 @@ class _Loader(yaml.CSafeLoader):
             return self.DEFAULT_MAPPING_TAG
         if kind is yaml.SequenceNode and not self.yaml_path_resolvers:
             return self.DEFAULT_SEQUENCE_TAG
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]  # PyYAML is untyped
 
     def build_child(self, node: yaml.Node) -> Any:
         """``construct_object(node, deep=True)`` with a fast path for the common case, a text scalar
@@ -187,7 +187,7 @@ def _fast_events(loader: _Loader) -> Any:
     if ev.__class__ is not yaml.MappingStartEvent or ev.anchor is not None or ev.tag is not None:
         return _BAIL
     root = LineDict()
-    root.line = ev.start_mark.line + 1  # type: ignore[union-attr]
+    root.line = ev.start_mark.line + 1  # type: ignore[union-attr]  # a parser event always has its start mark
     root.lines = {}
     stack: list[Any] = [root]
     keys: list[Any] = [_NO_KEY]  # per open mapping: the key waiting for its value (and its line)

@@ -62,7 +62,7 @@ def print_wide(ws: Worksheet) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]  # openpyxl creates it with the sheet; the stubs say Optional
     ws.print_title_rows = "1:1"
 
 

@@ -197,7 +197,7 @@ class Assembly:
                     owners[owner] = Owner(name=owner, lane=lane, kind="team", headcount=1, hours=hours, days=days)
         note_parts: list[str] = []
         mode, batch, fit = self._timing(a, owners.get(owner), in_customer, is_entry, waits, note_parts)
-        step = Step(id=sid, name=ap.name, lane=lane, owners=[owner] if owner else [], mode=mode,  # type: ignore[arg-type]
+        step = Step(id=sid, name=ap.name, lane=lane, owners=[owner] if owner else [], mode=mode,  # type: ignore[arg-type]  # _timing returns manual/auto/batch
                     duration=fit.duration, batch=batch)
         note_parts.insert(0, _t(lang, f"from {self.src}: {ap.count} executions; {fit.why(lang)}",
                                 f"{self.src} から: 実行 {ap.count} 件。{fit.why(lang)}"))

@@ -145,7 +145,7 @@ def check(flow: Flow, log: EventLog, *, simulate_model: bool = True, days: float
         for row in result.steps:
             row["model_wait_minutes"] = round(waits.get(row["step"], 0.0), 3)
     else:
-        result.lead_time = {"model": None, "log": log_lt}  # type: ignore[dict-item]
+        result.lead_time = {"model": None, "log": log_lt}  # type: ignore[dict-item]  # no model run: JSON null
     step_of_act = {sid: a for a, sid in act_step.items()}
     gaps = {a: (sum(ap.gaps) / len(ap.gaps) if len(ap.gaps) else None) for a, ap in enumerate(prof.activities)}
     for row in result.steps:

@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..errors import InputError, ParameterError, Problem
 from ..io.eventlog import EventLog
 from ..model import END, Flow, check_flow
 from ._assemble import Assembly
@@ -87,8 +87,8 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
              name: str | None = None) -> Discovery:
     """A flow that reproduces ``log``: structure, owners, hours, durations, batches, waits and arrivals."""
     if not 0 <= min_share < 1:
-        raise InputError([Problem("--min-share", f"min share must be at least 0 and below 1, not {min_share:g}",
-                                  f"--min-share は 0 以上 1 未満にしてください（{min_share:g}）")])
+        raise ParameterError("min_share", f"the minimum share must be at least 0 and below 1, not {min_share:g}",
+                             f"最小の割合は 0 以上 1 未満にしてください（{min_share:g}）")
     prof = profile_log(log)
     lang = lang or _lang_of(log)
     lines: list[str] = [*log.stats.lines(lang)]
@@ -100,7 +100,7 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
     settings, step_list = asm.arrivals(steps, wait_steps, entry_counts, min_share)
     flow_name = name or _t(lang, f"{Path(log.source).stem} (discovered from the log)",
                            f"{Path(log.source).stem}（ログから発見）")
-    flow = Flow(name=flow_name, language=lang, settings=settings, lanes=asm.lanes(step_list, customer_set),  # type: ignore[arg-type]
+    flow = Flow(name=flow_name, language=lang, settings=settings, lanes=asm.lanes(step_list, customer_set),  # type: ignore[arg-type]  # lang is ja or en
                 owners=list(asm.owners.values()), tools=[], steps=step_list, edges=edges)
     flow = _prune_unreachable(flow, lines, lang)
     for oname, o in asm.owners.items():

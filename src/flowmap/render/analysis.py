@@ -207,7 +207,25 @@ def write_xlsx(a: Analysis, path: str | Path) -> None:
     wl.conditional_formatting.add(f"G2:G{max(2, n)}", ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                                                                      end_type="num", end_value=1, end_color="5B9BD5"))  # type: ignore[no-untyped-call]  # openpyxl rule factories are untyped
     _finish(wl, [18, 12, 10, 14, 10, 14, 14])
+    if a.reasons:
+        _not_run_sheet(wb.create_sheet("実行できなかった分析" if ja else "Not run"), a)
     save_workbook(wb, path)  # text cells never become formulas
+
+
+def _not_run_sheet(ws: object, a: Analysis) -> None:
+    """The analyzers that could not run: label, reason code, why (in the analysis's language)."""
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    assert isinstance(ws, Worksheet)
+    lang = a.lang
+    ws.append(["分析", "理由コード", "理由"] if lang == "ja" else ["analyzer", "reason code", "reason"])
+    for r in a.reasons.values():
+        ws.append([analyzer_label(r.analyzer, lang), r.code, r.text(lang)])
+    _finish(ws, [18, 30, 90])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _display_width(text: str) -> int:

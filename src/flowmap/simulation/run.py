@@ -11,7 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from .. import limits
 from ..capacity import owner_capacity
-from ..errors import InputError, Problem, UsageError
+from ..errors import BadValue, InputError, ParameterError
 from ..graph import FlowGraph, build_graph
 from ..model import Flow, Milestone, check_flow
 from .calendar import next_monday
@@ -22,14 +22,14 @@ __all__ = ["check_number", "resolve_milestones", "simulate", "start_date"]
 
 
 def check_number(name: str, value: float, minimum: float, integer: bool = False, positive: bool = False) -> None:
-    """Raise a UsageError naming the parameter (the CLI maps it to its option) for a value out of range."""
+    """Raise a ParameterError naming the parameter (the CLI maps it to its option) for a value out of range."""
     bad = math.isnan(value) or math.isinf(value) or value < minimum or (positive and value <= 0) or (integer and int(value) != value)
     if bad:
         kind_en = "a whole number" if integer else "a number"
         kind_ja = "整数" if integer else "数"
         limit_en, limit_ja = ("above 0", "0 より大きい") if positive else (f"of at least {minimum:g}", f"{minimum:g} 以上の")
-        raise UsageError.one(f"{name} must be {kind_en} {limit_en}, not {value:g}",
-                             f"{name} は{limit_ja}{kind_ja}にしてください（{value:g}）", f"--{name.replace('_', '-')}")
+        raise ParameterError(name, f"{name} must be {kind_en} {limit_en}, not {value:g}",
+                             f"{name} は {limit_ja}{kind_ja}にしてください（{value:g}）")
 
 
 def start_date(flow: Flow, start: dt.date | None = None) -> dt.date:
@@ -44,7 +44,7 @@ def resolve_milestones(flow: Flow, between: tuple[str, str] | None) -> tuple[Mil
         ids = {s.id for s in flow.steps}
         bad = [x for x in between if x not in ids]
         if bad:
-            raise InputError([Problem("--between", f"step {x!r} does not exist", f"工程「{x}」が存在しません") for x in bad])
+            raise ParameterError.of(BadValue("between", f"step {x!r} does not exist", f"工程「{x}」が存在しません") for x in bad)
         ms.append(Milestone(name=f"{between[0]}→{between[1]}", start=between[0], end=between[1]))
     return tuple(ms)
 
@@ -75,8 +75,8 @@ def simulate(flow: Flow, *, days: float | None = None, orders_per_day: float | N
         raise InputError(problems)
     opd_all = orders_per_day if orders_per_day is not None else sum(flow.entry_volumes().values())
     too_big = limits.run_problems(days=days, orders_per_day=opd_all, replications=replications, workers=workers, start=start)
-    if too_big:  # work without bounds: named by parameter (the CLI names its options)
-        raise InputError(too_big)
+    if too_big:  # work without bounds: located by parameter (the CLI names its options)
+        raise ParameterError.of(BadValue(p.location, p.en, p.ja) for p in too_big)
     graph = graph or build_graph(flow)  # endless loops are input errors
     plan = RunPlan(days=days, orders_per_day=orders_per_day, seed=seed, start=start_date(flow, start),
                    milestones=resolve_milestones(flow, between))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..capacity import Capacity, capacity_from_load, first_to_saturate, owner_capacity
-from ..errors import InputError, Problem, UsageError
+from ..errors import BadValue, InputError, ParameterError
 from ..graph import FlowGraph, build_graph
 from ..model import Flow, check_flow
 from ..simulation.engine import RunPlan
@@ -155,7 +155,7 @@ def _prepare(flow: Flow, axes: list[Axis], days: float, seed: int, start: dt.dat
         problems = check_flow(f)
         if problems:
             where = ", ".join(f"{k}={v}" for k, v in p.labels(axes).items())
-            raise InputError([Problem(f"--vary ({where}): {x.location}", x.en, x.ja) for x in problems])
+            raise ParameterError.of(BadValue("axes", x.en, x.ja, f"({where}): {x.location}") for x in problems)
         key = p.choice[scen] if scen is not None else 0
         graph = graphs.get(key)
         if graph is None:
@@ -249,22 +249,23 @@ def run_sweep(flow: Flow, axes: list[Axis], *, days: float | None = None, seed: 
     check_number("seed", seed, 0, integer=True)
     check_number("workers", workers, 1, integer=True)
     if not axes:
-        raise UsageError.one("nothing to sweep: give at least one --vary NAME=VALUES or --scenario FILE",
-                             "スイープする軸がありません: --vary 名前=値 か --scenario ファイル を指定してください", "--vary")
+        raise ParameterError("axes", "nothing to sweep: give at least one axis ({vary} NAME=VALUES or {scenario} FILE)",
+                             "スイープする軸がありません（{vary} 名前=値 か {scenario} ファイル を指定してください）",
+                             mentions={"vary": "parse_vary", "scenario": "scenario_axis"})
     names = [a.name for a in axes]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise UsageError.one(f"{', '.join(dup)} is varied twice", f"{', '.join(dup)} が二度指定されています", "--vary")
+        raise ParameterError("axes", f"{', '.join(dup)} is varied twice", f"{', '.join(dup)} が二度指定されています")
     problems = check_flow(flow)
     if problems:
         raise InputError(problems)
     n_points = grid_size(axes)
     total = n_points * replications
     if total > MAX_RUNS and not yes:
-        raise UsageError.one(f"the grid has {n_points:,} points × {replications} replications = {total:,} runs, "
-                             f"over {MAX_RUNS:,}: add --yes to run it anyway",
+        raise ParameterError("axes", f"the grid has {n_points:,} points × {replications} replications = {total:,} runs, "
+                             f"over {MAX_RUNS:,}: add {{yes}} to run it anyway",
                              f"グリッドは {n_points:,} 点 × 反復 {replications} 回 = {total:,} 回で、{MAX_RUNS:,} 回を超えます。"
-                             "実行するには --yes を付けてください", "--vary")
+                             "実行するには {yes} を付けてください", mentions={"yes": "yes=True"})
     first_day = start_date(flow, start)
     points, units, graphs = _prepare(flow, axes, days, seed, first_day, replications, between)
     done_runs = [0, 0]

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from ..errors import UsageError
+from ..errors import ParameterError
 from ..model import Flow, Milestone
 from ..simulation.engine import RunPlan, run_replication
 from ..simulation.results import ReplicationResult
@@ -57,7 +57,8 @@ def _plan(d: dict[str, object]) -> RunPlan:
     opd = d["orders_per_day"]
     days, seed, start = d["days"], d["seed"], d["start"]
     assert isinstance(days, int | float) and isinstance(seed, int) and isinstance(start, str)
-    return RunPlan(days=float(days), orders_per_day=None if opd is None else float(opd),  # type: ignore[arg-type]
+    assert opd is None or isinstance(opd, int | float)
+    return RunPlan(days=float(days), orders_per_day=None if opd is None else float(opd),
                    seed=seed, start=dt.date.fromisoformat(start),
                    milestones=tuple(Milestone.model_validate(m) for m in ms))
 
@@ -107,7 +108,7 @@ def _dask(units: list[Unit], scheduler: str, workers: int, done: Done) -> list[U
         from distributed import Client, LocalCluster, as_completed
         from distributed.scheduler import KilledWorker
     except ImportError:
-        raise UsageError.one(DASK_HINT_EN, DASK_HINT_JA, "--scheduler") from None
+        raise ParameterError("scheduler", DASK_HINT_EN, DASK_HINT_JA) from None
     cluster = None
     try:
         if scheduler == "local":
@@ -118,9 +119,9 @@ def _dask(units: list[Unit], scheduler: str, workers: int, done: Done) -> list[U
     except (OSError, TimeoutError) as e:
         if cluster is not None:
             cluster.close()
-        raise UsageError.one(f"cannot reach the Dask scheduler {scheduler} within {CONNECT_TIMEOUT} s ({type(e).__name__})",
-                             f"Dask スケジューラ {scheduler} に {CONNECT_TIMEOUT} 秒以内に接続できません（{type(e).__name__}）",
-                             "--scheduler") from None
+        raise ParameterError("scheduler", f"cannot reach the Dask scheduler {scheduler} within {CONNECT_TIMEOUT} s "
+                             f"({type(e).__name__})",
+                             f"Dask スケジューラ {scheduler} に {CONNECT_TIMEOUT} 秒以内に接続できません（{type(e).__name__}）") from None
     lost: list[Unit] = []
     try:
         futs = {client.submit(run_unit, u.model, u.plan, u.rep, pure=False, retries=1): u for u in units}

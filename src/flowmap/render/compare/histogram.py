@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from html import escape
-from typing import Any
 
 from ..svg import FONT, nice_step
 
@@ -38,7 +37,7 @@ def _shares(series: list[tuple[str, str, list[tuple[float, int]]]], step: float,
 
 
 def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *, width: int = 900, height: int = 260,
-                       title: str = "", xlabel: str = "", fmt: Any = None, step: float | None = None) -> str:
+                       title: str = "", xlabel: str = "", fmt: Callable[[float], str] | None = None, step: float | None = None) -> str:
     """Several distributions on one set of round bins, drawn as outlined steps with a light fill.
 
     ``series``: (name, colour, [(value, count), …]); shares of each series' cases per bin, so
@@ -73,7 +72,7 @@ def overlaid_histogram(series: list[tuple[str, str, list[tuple[float, int]]]], *
         out.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.18" stroke="{color}" stroke-width="2">'
                    f"<title>{escape(name)}</title></polygon>")
     out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#555"/>')
-    out += _x_axis(left, top + plot_h, bw, bins, step, fmt if callable(fmt) else (lambda x: f"{x:,.0f}"), xlabel)
+    out += _x_axis(left, top + plot_h, bw, bins, step, fmt or (lambda x: f"{x:,.0f}"), xlabel)
     out += _legend(series, left, height)
     out.append("</svg>")
     return "".join(out)

@@ -3,8 +3,6 @@ signed durations, minutes, field changes and the summary lines that answer first
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..._lang import t
 from ...compare import Comparison, FindingDelta, OwnerDelta
 from .._common import join, pct
@@ -43,7 +41,7 @@ def minutes_text(m: float) -> str:
     return "−" + text if m < 0 and text.strip("0.,") else text
 
 
-def _value(v: Any, key: str, lang: str) -> str:
+def _value(v: object, key: str, lang: str) -> str:
     if v is None or v == "" or v == []:
         return "—"
     if isinstance(v, list):
@@ -57,7 +55,7 @@ def _field(key: str, lang: str) -> str:
     return FIELD_JA.get(key, key) if lang == "ja" else key
 
 
-def change_text(changes: dict[str, tuple[Any, Any]], lang: str) -> str:
+def change_text(changes: dict[str, tuple[object, object]], lang: str) -> str:
     return "; ".join(f"{_field(k, lang)}: {_value(a, k, lang)} → {_value(b, k, lang)}" for k, (a, b) in changes.items())
 
 
