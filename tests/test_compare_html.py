@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import Result
 
@@ -135,5 +136,95 @@ def test_compare_page_shows_injection_as_text(cli: Run, tmp_path: Path, browser:
         assert evil in page.page.inner_text("h1")
         assert "S3 y" in page.page.inner_text("#fm-changes")
         assert INJECT in page.page.inner_text("#fm-findings-cmp")
+    finally:
+        page.close()
+
+
+def _compare_page(cli: Run, tmp_path: Path, browser: Any, lang: str, width: int, height: int) -> Page:
+    out = tmp_path / f"compare_{lang}.html"
+    r = cli("compare", MODELS / "ec_order_asis.yaml", MODELS / "ec_order_tobe.yaml", "--format", "html", "-o", out,
+            "--lang", lang, "--days", "2", "--replications", "2", "--start", "2026-11-30")
+    assert r.exit_code == 0, r.output
+    page = Page(browser, out, width=width, height=height)
+    assert page.errors == []
+    return page
+
+
+_STEP_TYPE = """() => window.flowmapNetworks.map(n => Math.min(...n.body.data.nodes.getIds().map(id =>
+    n.body.nodes[id].options.font.size * n.getScale())))"""
+
+_LANES_AND_STEPS = """() => window.flowmapNetworks.map(n => {
+    const c = n.body.container.getBoundingClientRect();
+    const steps = n.body.data.nodes.getIds().map(id => { const b = n.getBoundingBox(id);
+        const a = n.canvasToDOM({x: b.left, y: b.top}), z = n.canvasToDOM({x: b.right, y: b.bottom});
+        // what is drawn of a step: its box clipped to the canvas
+        return {id: id, left: Math.max(a.x + c.left, c.left), top: Math.max(a.y + c.top, c.top),
+                right: Math.min(z.x + c.left, c.right), bottom: Math.min(z.y + c.top, c.bottom)}; })
+        .filter(s => s.right > s.left && s.bottom > s.top);
+    const lanes = [...n.body.container.closest('.fm-cmp-box').querySelectorAll('.fm-lane')].map(d => {
+        const r = d.getBoundingClientRect(); return {name: d.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+        font: parseFloat(getComputedStyle(d).fontSize)}; });
+    return {steps: steps, lanes: lanes}; })"""
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"])
+
+
+def _graphs_readable(page: Page, least: float) -> None:
+    """Every step label is drawn in at least `least` screen px; every lane is named once in the gutter, beside
+    (never over) the steps on screen, in readable type."""
+    assert min(page.page.evaluate(_STEP_TYPE)) >= least
+    for g in page.page.evaluate(_LANES_AND_STEPS):
+        assert [x["name"] for x in g["lanes"]] == ["お客様", "受注", "経理", "物流", "CS"], g["lanes"]
+        assert len(g["steps"]) >= 5 and min(x["font"] for x in g["lanes"]) >= 10
+        hits = [(s["id"], x["name"]) for s in g["steps"] for x in g["lanes"] if _overlap(s, x)]
+        assert hits == [], hits
+
+
+def test_compare_graphs_readable_type_and_lane_gutter(cli: Run, tmp_path: Path, browser: Any) -> None:
+    page = _compare_page(cli, tmp_path, browser, "ja", 1440, 900)
+    try:
+        _graphs_readable(page, 10.5)  # the start view (a little before the first change)
+        labels = page.page.evaluate("() => window.flowmapNetworks.map(n => n.body.data.nodes.get('O3') && n.body.data.nodes.get('O3').label)")
+        assert labels[0].startswith("✕ O3\n在庫を手作業で"), labels  # zoomed out: mark, id, the name in the column
+        for i in (0, 1):
+            page.page.locator("#fm-graphs button.fm-fit").nth(i).click()
+        page.page.wait_for_timeout(300)
+        _graphs_readable(page, 10.5)  # the whole flow
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.page.locator("#fm-graphs").screenshot(path=str(ARTIFACTS / "compare_graphs_whole.png"))
+    finally:
+        page.close()
+
+
+def _chart_type(page: Page) -> float:
+    """The smallest text of the SVG charts, in screen px."""
+    return float(page.page.evaluate("""() => Math.min(...[...document.querySelectorAll('svg.chart text')].map(t =>
+        t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize)))"""))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_compare_page_on_a_phone(cli: Run, tmp_path: Path, browser: Any, lang: str) -> None:
+    page = _compare_page(cli, tmp_path, browser, lang, 390, 844)
+    try:
+        assert page.page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways page scroll
+        assert _chart_type(page) >= 8  # charts keep their width and scroll in their own box
+        cells = page.page.evaluate("""() => [...document.querySelectorAll('#fm-findings-cmp td, #fm-steps-changed td')]
+            .filter(td => td.offsetParent).map(td => td.getBoundingClientRect().width)""")
+        assert len(cells) > 20 and min(cells) >= 250, cells  # one card per row, not columns of 2-3 characters
+        _graphs_readable(page, 10.5)
+        for which in ("before", "after"):
+            graph = page.page.locator(f"#fm-graph-{which}")
+            graph.scroll_into_view_if_needed()
+            box = graph.bounding_box()
+            assert box is not None and box["height"] <= 0.5 * 844  # room to scroll the page past it
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            at = f"() => document.elementFromPoint({x}, {y}).closest('.fm-cmp-shield, .fm-cmp-graph').className"
+            assert page.page.evaluate(at) == "fm-cmp-shield fm-noprint"  # a finger here scrolls the page
+            page.page.mouse.click(x, y)
+            assert page.page.evaluate(at) == "fm-cmp-graph"  # tapped: the finger moves the graph
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / f"compare_phone_{lang}.png"), full_page=True)
     finally:
         page.close()

@@ -33,58 +33,11 @@ ADDED = {"background": "#d1f2f5", "border": "#117a8b"}  # teal: purple is the me
 AUTOMATED = {"background": "#d5f5e3", "border": "#1e8449"}
 BEFORE_COLOR, AFTER_COLOR = "#7f8c8d", "#e67e22"
 
-_JS = r"""
-(function () {
-  const labels = JSON.parse(document.getElementById('fm-cmp-labels').textContent);
-  let pending = 0;
-  for (const container of document.querySelectorAll('[data-fm-graph]')) {
-    const data = JSON.parse(document.getElementById(container.getAttribute('data-fm-graph')).textContent);
-    for (const n of data.nodes) { n.title = flowmapLanes.tip(data.tips[n.id], null); }
-    const network = new vis.Network(container, {nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}, data.options);
-    const ext = data.extent;
-    flowmapLanes.paintBands(network, data);
-    network.on('afterDrawing', function (ctx) {
-      const scale = network.getScale();
-      const left = network.DOMtoCanvas({x: 0, y: 0}).x;
-      const size = 14 / scale;
-      ctx.font = 'bold ' + size + 'px ' + labels.font;
-      ctx.textBaseline = 'middle';
-      for (const b of data.bands) {
-        const w = ctx.measureText(b.name).width + 14 / scale;
-        const mid = (b.y0 + b.y1) / 2;
-        ctx.fillStyle = b.customer ? 'rgba(255,244,200,.95)' : 'rgba(31,78,121,.92)';
-        ctx.fillRect(left, mid - size * 0.9, w, size * 1.8);
-        ctx.fillStyle = b.customer ? '#6b5200' : '#ffffff';
-        ctx.fillText(b.name, left + 7 / scale, mid);
-      }
-    });
-    function home() {
-      // readable scale, starting a little before the first changed step; 'whole flow' fits everything
-      network.fit({animation: false});
-      const fitScale = network.getScale();
-      const scale = Math.max(fitScale, 0.5);
-      if (scale > fitScale) {
-        const w = container.clientWidth / scale;
-        const x0 = data.focus === null ? ext.x0 : Math.max(ext.x0, data.focus - 1.8 * labels.xstep);
-        network.moveTo({position: {x: x0 + w / 2, y: ext.y1 / 2}, scale: scale, animation: false});
-      }
-    }
-    pending += 1;
-    network.once('afterDrawing', function () {
-      home();
-      pending -= 1;
-      if (!pending) { document.body.setAttribute('data-graph-ready', '1'); }
-    });
-    const bar = container.parentElement;
-    bar.querySelector('button.fm-fit').addEventListener('click', function () { network.fit({animation: true}); });
-    bar.querySelector('button.fm-home').addEventListener('click', home);
-    (window.flowmapNetworks = window.flowmapNetworks || []).push(network);
-  }
-})();
-"""
-
 _CSS = """
-.fm-cmp-graph { width: 100%; height: 400px; border: 1px solid var(--line); background: #fff; }
+.fm-cmp-row { position: relative; border: 1px solid var(--line); }
+.fm-cmp-graph { flex: 1 1 auto; min-width: 0; height: 400px; background: #fff; }
+.fm-cmp-shield { display: none; }
+.fm-scroll { overflow-x: auto; max-width: 100%; }
 .fm-cmp-legend { font-size: 12px; line-height: 1.8; margin: 4px 0 8px; }
 .fm-cmp-legend span.sw { display: inline-block; width: 22px; height: 13px; vertical-align: -2px; margin: 0 5px 0 12px; border-radius: 2px; }
 .fm-status { font-weight: bold; white-space: nowrap; }
@@ -92,7 +45,30 @@ _CSS = """
 s.fm-retired { color: #c0392b; }
 ul.fm-changes { margin: 4px 0; padding-left: 20px; font-size: 14px; line-height: 1.6; }
 .fm-answer { font-size: 15px; line-height: 1.7; margin: 4px 0; }
+@media (max-width: 640px) {
+  /* a phone: a lower graph under a shield that lets a finger scroll the page until tapped */
+  .fm-cmp-graph { height: min(360px, 45vh); }
+  .fm-cmp-row .fm-lanes { flex-basis: 64px; }
+  .fm-cmp-row .fm-lane { padding: 0 4px; }
+  .fm-cmp-shield { display: flex; position: absolute; inset: 0; align-items: flex-end; justify-content: center;
+    padding-bottom: 10px; background: rgba(255,255,255,.08); cursor: pointer; }
+  .fm-cmp-shield span { background: rgba(31,78,121,.88); color: #fff; font-size: 13px; padding: 5px 12px; border-radius: 14px; }
+  .fm-cmp-live .fm-cmp-shield { display: none; }
+  /* charts keep readable type and scroll sideways in their box; long-text tables become cards */
+  .fm-scroll svg.chart { min-width: 820px; }
+  table.fm-cards, table.fm-cards tbody, table.fm-cards tr, table.fm-cards td { display: block; width: auto; }
+  table.fm-cards thead { display: none; }
+  table.fm-cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 8px; padding: 4px 0; }
+  table.fm-cards td { border: none; padding: 2px 10px; text-align: left; white-space: normal; }
+  table.fm-cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; font-weight: normal; }
+}
+@media print { .fm-cmp-shield { display: none; } }
 """
+
+
+def _scroll(html: str) -> str:
+    """A wide table or a chart in a box of its own that scrolls sideways on a phone (never the page)."""
+    return f'<div class="fm-scroll">{html}</div>'
 
 
 def _mark_graph(data: dict[str, Any], marks: dict[str, tuple[dict[str, str], str, str]],
@@ -103,6 +79,7 @@ def _mark_graph(data: dict[str, Any], marks: dict[str, tuple[dict[str, str], str
         if sid in marks:
             style, prefix, _ = marks[sid]
             node["label"] = f"{prefix} {node['label']}"
+            node["fm_id"] = f"{prefix} {node['fm_id']}"  # the first line of the label zoomed out (compare.js)
             node["color"] = {"background": style["background"], "border": style["border"],
                              "highlight": {"background": "#ffffff", "border": style["border"]},
                              "hover": {"background": "#ffffff", "border": style["border"]}}
@@ -204,11 +181,12 @@ def _changes(c: Comparison) -> str:
         return f'<p class="fm-note">{escape(t(lang, "No structural change.", "構造の変化はありません。"))}</p>'
     out = '<ul class="fm-changes">' + "".join(f"<li><b>{escape(k)}</b>: {v}</li>" for k, v in items) + "</ul>"
     if st.steps_changed:
-        rows = "".join(f"<tr><td>{escape(ch.step)}</td><td>{escape(ch.name)}</td><td>{escape(change_text(ch.changes, lang))}</td></tr>"
-                       for ch in st.steps_changed)
-        out += (f'<table class="fm-table" id="fm-steps-changed"><thead><tr><th>{escape(t(lang, "step", "工程"))}</th>'
-                f'<th>{escape(t(lang, "name", "工程名"))}</th><th>{escape(t(lang, "changes", "変更点"))}</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table>")
+        head = [t(lang, "step", "工程"), t(lang, "name", "工程名"), t(lang, "changes", "変更点")]
+        lab = [f' data-label="{escape(h)}"' for h in head]  # a phone shows each row as a card, cells named
+        rows = "".join(f"<tr><td{lab[0]}>{escape(ch.step)}</td><td{lab[1]}>{escape(ch.name)}</td>"
+                       f"<td{lab[2]}>{escape(change_text(ch.changes, lang))}</td></tr>" for ch in st.steps_changed)
+        out += (f'<table class="fm-table fm-cards" id="fm-steps-changed"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}'
+                f"</tr></thead><tbody>{rows}</tbody></table>")
     return out
 
 
@@ -238,7 +216,7 @@ def _workload(c: Comparison) -> str:
             t(lang, "freed", "空く"), t(lang, "utilization", "稼働率"), t(lang, "per month", "月額")]
     table = (f'<table class="fm-table" id="fm-workload-table"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
              f"<tbody>{rows}</tbody></table>")
-    return bar_chart(bars, legend=legend, row=24) + table
+    return _scroll(bar_chart(bars, legend=legend, row=24)) + _scroll(table)
 
 
 def _simulation(c: Comparison) -> str:
@@ -278,34 +256,36 @@ def _simulation(c: Comparison) -> str:
         f"<td class=num>{'—' if s.after_wait is None else escape(duration_text(s.after_wait, lang))}</td></tr>" for s in waits[:15])
     whead = [t(lang, "step", "工程"), t(lang, "name", "工程名"), t(lang, "wait before", "待ち 前"), t(lang, "wait after", "待ち 後")]
     wtable = (f'<h3>{escape(t(lang, "Mean waits per step", "工程ごとの平均待ち時間"))}</h3>'
-              f'<table class="fm-table" id="fm-waits"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in whead)}</tr></thead>'
-              f"<tbody>{wrows}</tbody></table>")
+              + _scroll(f'<table class="fm-table" id="fm-waits"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in whead)}</tr></thead>'
+                        f"<tbody>{wrows}</tbody></table>"))
     urows = "".join(
         f"<tr><td>{escape(o.owner)}</td><td class=num>{'—' if o.before_utilization is None else pct(o.before_utilization)}</td>"
         f"<td class=num>{'—' if o.after_utilization is None else pct(o.after_utilization)}</td></tr>" for o in sim.owners)
     utable = (f'<h3>{escape(t(lang, "Simulated utilization", "シミュレーションの稼働率"))}</h3>'
-              f'<table class="fm-table" id="fm-util"><thead><tr><th>{escape(t(lang, "owner", "担当者"))}</th>'
-              f'<th>{escape(t(lang, "before", "前"))}</th><th>{escape(t(lang, "after", "後"))}</th></tr></thead><tbody>{urows}</tbody></table>')
+              + _scroll(f'<table class="fm-table" id="fm-util"><thead><tr><th>{escape(t(lang, "owner", "担当者"))}</th>'
+                        f'<th>{escape(t(lang, "before", "前"))}</th><th>{escape(t(lang, "after", "後"))}</th></tr></thead>'
+                        f"<tbody>{urows}</tbody></table>"))
     note = t(lang, f"{sim.replications} paired replications × {sim.days:g} days from {sim.start}, seed {sim.seed}: both flows draw the "
                    "same arrivals and, for the steps they share, the same durations and choices (common random numbers).",
              f"{sim.start} から {sim.days:g} 日間 × {sim.replications} 回の対応のある比較（乱数シード {sim.seed}）。"
              "両フローは同じ到着と、共通の工程では同じ所要時間・分岐を引きます（共通乱数）。")
-    return chart + lead + f'<p class="fm-note">{escape(note)}</p>' + wtable + utable
+    return _scroll(chart) + _scroll(lead) + f'<p class="fm-note">{escape(note)}</p>' + wtable + utable
 
 
 def _findings(c: Comparison) -> str:
     lang = c.lang
     head = [t(lang, "status", "状態"), t(lang, "severity", "重要度"), t(lang, "kind", "分類"), t(lang, "finding", "指摘"),
             t(lang, "min/day before → after", "分/日 前 → 後")]
+    lab = [f' data-label="{escape(h)}"' for h in head]  # a phone shows each row as a card, cells named
     rows = []
     for f in c.findings:
         mb = "—" if f.minutes_before is None else f"{f.minutes_before:,.0f}"
         ma = "—" if f.minutes_after is None else f"{f.minutes_after:,.0f}"
-        rows.append(f'<tr class="fm-f-{f.status}"><td class="fm-status fm-status-{f.status}">{escape(t(lang, *STATUS[f.status]))}</td>'
-                    f'<td class="sev sev-{f.severity}">{escape(severity_label(f.severity, lang))}</td>'
-                    f"<td>{escape(analyzer_label(f.analyzer, lang))}</td><td>{escape(f.title)}</td>"
-                    f"<td class=num>{mb} → {ma}</td></tr>")
-    return (f'<table class="fm-table" id="fm-findings-cmp"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+        rows.append(f'<tr class="fm-f-{f.status}"><td class="fm-status fm-status-{f.status}"{lab[0]}>{escape(t(lang, *STATUS[f.status]))}</td>'
+                    f'<td class="sev sev-{f.severity}"{lab[1]}>{escape(severity_label(f.severity, lang))}</td>'
+                    f"<td{lab[2]}>{escape(analyzer_label(f.analyzer, lang))}</td><td{lab[3]}>{escape(f.title)}</td>"
+                    f"<td class=num{lab[4]}>{mb} → {ma}</td></tr>")
+    return (f'<table class="fm-table fm-cards" id="fm-findings-cmp"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -331,23 +311,28 @@ def compare_section(c: Comparison) -> tuple[str, str, str]:
     return "fm-compare", t(lang, f"Compared with {c.after.name}", f"比較: {c.after.name}"), content
 
 
+def _graph_box(which: str, lang: str) -> str:
+    """The buttons, the lane-name gutter and the canvas of one lane graph (drawn by compare.js), with
+    the shield a phone shows over it (a finger scrolls the page until the graph is tapped)."""
+    buttons = (f'<button class="fm-fit fm-noprint" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
+               f'<button class="fm-home fm-noprint" type="button">{escape(t(lang, "first change", "最初の変更箇所へ"))}</button>')
+    shield = escape(t(lang, "Tap to move the graph", "タップして図を操作"))
+    return (f'<div class="fm-cmp-box">{buttons}<div class="fm-canvas-row fm-cmp-row"><div class="fm-lanes"></div>'
+            f'<div id="fm-graph-{which}" class="fm-cmp-graph" data-fm-graph="fm-data-{which}" role="img"></div>'
+            f'<div class="fm-cmp-shield fm-noprint"><span>{shield}</span></div></div></div>')
+
+
 def compare_html(c: Comparison) -> str:
     lang = c.lang
     gb, ga = _graphs(c)
     title = t(lang, f"Comparison: {c.before.name} → {c.after.name}", f"比較: {c.before.name} → {c.after.name}")
     answer = _answer(c)
-    buttons = (f'<button class="fm-fit fm-noprint" type="button">{escape(t(lang, "whole flow", "全体を表示"))}</button> '
-               f'<button class="fm-home fm-noprint" type="button">{escape(t(lang, "first change", "最初の変更箇所へ"))}</button>')
     sections = [
         ("fm-summary", t(lang, "The answer", "結論"), _kpis(c) + answer),
         ("fm-graphs", t(lang, "Lane graphs", "業務フロー図"),
          _legend(lang)
-         + f'<h3>{escape(t(lang, "Before", "変更前"))}: {escape(c.before.name)}</h3>'
-           f'<div>{buttons}'
-           f'<div id="fm-graph-before" class="fm-cmp-graph" data-fm-graph="fm-data-before" role="img"></div></div>'
-         + f'<h3>{escape(t(lang, "After", "変更後"))}: {escape(c.after.name)}</h3>'
-           f'<div>{buttons}'
-           f'<div id="fm-graph-after" class="fm-cmp-graph" data-fm-graph="fm-data-after" role="img"></div></div>'),
+         + f'<h3>{escape(t(lang, "Before", "変更前"))}: {escape(c.before.name)}</h3>' + _graph_box("before", lang)
+         + f'<h3>{escape(t(lang, "After", "変更後"))}: {escape(c.after.name)}</h3>' + _graph_box("after", lang)),
         ("fm-changes", t(lang, "What changes", "構造の変化"), _changes(c)),
         ("fm-workload", t(lang, "Workload per owner, before and after", "担当者ごとの作業時間（前・後）"), _workload(c)),
         ("fm-simulation", t(lang, "Lead time (paired simulation)", "リードタイム（対応のあるシミュレーション）"), _simulation(c)),
@@ -362,7 +347,7 @@ def compare_html(c: Comparison) -> str:
     scripts = (f'<script type="application/json" id="fm-data-before">{report._json_for_script(gb)}</script>'
                f'<script type="application/json" id="fm-data-after">{report._json_for_script(ga)}</script>'
                f'<script type="application/json" id="fm-cmp-labels">{report._json_for_script(labels)}</script>'
-               f"<script>{js}</script><script>{report._asset('lanes.js')}</script><script>{_JS}</script>")
+               f"<script>{js}</script><script>{report._asset('lanes.js')}</script><script>{report._asset('compare.js')}</script>")
     style = f"<style>{css}</style><style>{report._CSS % {'font': report.FONT_STACK, 'height': '520px'}}{_CSS}</style>"
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
