@@ -158,6 +158,7 @@ class Settings(_Model):
     scatter_tools: int = 3
     automation_minutes: float = 30.0
     hourly_profile: list[float] = Field(default_factory=list)  # 24 relative arrival weights, hour 0 first
+    weekday_profile: list[float] = Field(default_factory=list)  # 7 relative arrival weights, Monday first
     milestones: list[Milestone] = Field(default_factory=list)  # segments of the lead time to report
 
 

@@ -75,6 +75,7 @@ SETTINGS_KEYS: dict[str, tuple[str, ...]] = {
     "scatter_tools": ("scatter_tools", "ツール分散しきい値"),
     "automation_minutes": ("automation_minutes", "自動化しきい値(分/日)"),
     "hourly_profile": ("hourly_profile", "時間帯別比率"),
+    "weekday_profile": ("weekday_profile", "曜日別比率", "曜日別"),
     "milestones": ("milestones", "区間", "マイルストーン"),
     "name": ("name", "フロー名"),
     "language": ("language", "言語"),

@@ -46,15 +46,30 @@ def _dates(value: Any, key: str, label: str) -> list[Any]:
     return [parse_date(part) for part in parts]
 
 
-def _profile(value: Any, key: str, label: str) -> list[float]:
+def _weights(value: Any, key: str, label: str) -> list[float] | None:
+    """The weights of a profile, or None when they are not all numbers."""
     parts = value if isinstance(value, list) else split_list(value)
     try:
-        weights = [parse_number(x, what_en=key, what_ja=label) for x in parts]
+        return [parse_number(x, what_en=key, what_ja=label) for x in parts]
     except ParseError:
-        weights = []
-    if len(weights) != 24 or any(w < 0 for w in weights) or not any(weights):
+        return None
+
+
+def _profile(value: Any, key: str, label: str) -> list[float]:
+    weights = _weights(value, key, label)
+    if weights is None or len(weights) != 24 or any(w < 0 for w in weights) or not any(weights):
         raise _Bad("hourly_profile must be 24 non-negative weights (hour 0 first), not all zero",
                    "時間帯別比率は 0 時から順に 24 個の 0 以上の数にしてください（すべて 0 は不可）")
+    return weights
+
+
+def _weekday_profile(value: Any, key: str, label: str) -> list[float]:
+    weights = _weights(value, key, label)
+    if weights is None or len(weights) != 7 or any(w < 0 for w in weights) or not any(weights):
+        en = "" if weights is None or len(weights) == 7 else f" (got {len(weights)})"
+        ja = "" if weights is None or len(weights) == 7 else f"（{len(weights)} 個あります）"
+        raise _Bad(f"weekday_profile must be 7 non-negative weights, Monday first (Mon..Sun), not all zero{en}",
+                   f"曜日別比率は月曜から日曜まで 7 個の 0 以上の数にしてください（すべて 0 は不可）{ja}")
     return weights
 
 
@@ -97,6 +112,7 @@ _PARSERS: dict[str, Callable[[Any, str, str], Any]] = {
     "start": _start,
     "closed": _dates,
     "hourly_profile": _profile,
+    "weekday_profile": _weekday_profile,
     "holidays": _holidays,
     "language": _language,
     "milestones": _milestones,

@@ -160,6 +160,8 @@ def _settings_dict(flow: Flow) -> dict[str, Any]:
         settings["closed"] = list(st.closed)
     if st.hourly_profile:
         settings["hourly_profile"] = list(st.hourly_profile)
+    if st.weekday_profile:
+        settings["weekday_profile"] = list(st.weekday_profile)
     if st.milestones:
         from ..milestones import milestones_value
 

@@ -204,6 +204,8 @@ def _settings_rows(flow: Flow, blank: bool) -> list[tuple[str, Any]]:
         rows.append(("closed", ", ".join(d.isoformat() for d in st.closed)))
     if st.hourly_profile:
         rows.append(("hourly_profile", ", ".join(decimal_text(w) for w in st.hourly_profile)))
+    if st.weekday_profile:
+        rows.append(("weekday_profile", ", ".join(decimal_text(w) for w in st.weekday_profile)))
     if st.milestones:
         from ..milestones import milestones_text
 

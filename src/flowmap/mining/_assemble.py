@@ -305,7 +305,7 @@ class Assembly:
     # ---- arrivals and settings
     def arrivals(self, steps: dict[int, Step], wait_steps: list[Step], entry_counts: dict[int, int],
                  min_share: float) -> tuple[Settings, list[Step]]:
-        """The settings (rate, days, start, hourly profile) and the steps in order, the entry first."""
+        """The settings (rate, days, start, hourly and weekday profiles) and the steps in order, the entry first."""
         prof, lang, order = self.prof, self.lang, self.order
         rate = prof.arrivals_per_day()
         entries = [a for a in order if entry_counts.get(a, 0) / max(1, prof.cases) >= max(min_share, 0.0)
@@ -313,8 +313,10 @@ class Assembly:
         first_day = dt.date(1970, 1, 1) + dt.timedelta(days=int(prof.first_time // MINUTES_PER_DAY))
         profile = prof.hourly_profile()
         flat = all(abs(x - 1) < 0.35 for x in profile)
+        wk = prof.weekday_profile()
+        weekly = prof.weekday_uneven()
         settings = Settings(orders_per_day=round(rate, 2), days=max(1, round(prof.span_days)), start=first_day,
-                            hourly_profile=[] if flat else profile)
+                            hourly_profile=[] if flat else profile, weekday_profile=wk if weekly else [])
         entry_total = sum(entry_counts[a] for a in entries) or 1
         step_list = [steps[a] for a in order] + wait_steps
         if len(entries) > 1:
@@ -324,13 +326,15 @@ class Assembly:
             # the first step of the list is where cases start when no step has a volume
             step_list.remove(steps[entries[0]])
             step_list.insert(0, steps[entries[0]])
-        wk = prof.weekday_profile()
         names_wd = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if lang == "en" else ("月", "火", "水", "木", "金", "土", "日")
+        kept = [x for x, on in ((_t(lang, "weekday", "曜日別"), weekly), (_t(lang, "hourly", "時間帯別"), not flat)) if on]
         self.lines.append(_t(lang, f"arrivals: {rate:.1f} cases/day; weekday profile " +
                              ", ".join(f"{n} {x:.2f}" for n, x in zip(names_wd, wk, strict=True)) +
-                             ("" if flat else "; hourly profile kept in the settings"),
+                             ("" if weekly else " (even within chance: not kept)") +
+                             (f"; {' and '.join(kept)} profile kept in the settings" if kept else ""),
                              f"到着: 1日 {rate:.1f} 件。曜日別の比 " + "、".join(f"{n} {x:.2f}" for n, x in zip(names_wd, wk, strict=True)) +
-                             ("" if flat else "。時間帯別の比を設定に記録")))
+                             ("" if weekly else "（偶然の範囲で均等のため記録しない）") +
+                             (f"。{'と'.join(kept)}の比を設定に記録" if kept else "")))
         return settings, step_list
 
     def lanes(self, step_list: list[Step], customer_set: set[str]) -> list[Lane]:

@@ -140,7 +140,7 @@ def _shares(new: Flow, prof: LogProfile, step_act: dict[str, int], lang: str, ch
 
 def _arrivals(new: Flow, found: Flow, prof: LogProfile, step_act: dict[str, int], lang: str,
               changes: list[str]) -> None:
-    """Cases per day, entry volumes and the hourly profile."""
+    """Cases per day, entry volumes and the hourly and weekday profiles."""
     rate = round(prof.arrivals_per_day(), 2)
     vols = {s.id: s.volume for s in new.steps if s.volume is not None and s.volume > 0}
     if vols:
@@ -164,6 +164,12 @@ def _arrivals(new: Flow, found: Flow, prof: LogProfile, step_act: dict[str, int]
                           "時間帯別の到着比率をログから設定" if found.settings.hourly_profile
                           else "時間帯別の到着比率を削除（ログでは一日を通じて均等）"))
         new.settings.hourly_profile = list(found.settings.hourly_profile)
+    if found.settings.weekday_profile != new.settings.weekday_profile:
+        changes.append(_t(lang, "weekday arrival profile taken from the log" if found.settings.weekday_profile
+                          else "weekday arrival profile removed: the log's arrivals are even over the week",
+                          "曜日別の到着比率をログから設定" if found.settings.weekday_profile
+                          else "曜日別の到着比率を削除（ログでは一週間を通じて均等）"))
+        new.settings.weekday_profile = list(found.settings.weekday_profile)
 
 
 def _owners(new: Flow, found: Flow, lang: str, changes: list[str]) -> None:

@@ -3,7 +3,8 @@
 Log activities are matched with steps by name (then by id).  Each case's path
 is replayed on the flow's transitions: the case *fits* when it starts at an
 entry step, every transition it makes is an edge of the flow (wait steps that
-discover added are passed silently) and it ends where the flow can end.
+discover added are passed silently; steps on different branches of a fork may
+follow each other in either order) and it ends where the flow can end.
 Cases the log cut off while running are not asked to end.  The *replay
 fitness* is the share of all moves (start, transitions, end) the flow allows.
 
@@ -94,6 +95,8 @@ class _Replay:
             else:
                 entries[sid] = 1.0
         self.entries = set(entries)
+        self.concurrent = _concurrent(flow)
+        self.forks = {s.id for s in flow.steps if s.fork}
 
     def _closure(self, sid: str) -> dict[str, float]:
         """Visible successors of ``sid`` (or END) with their modeled shares."""
@@ -106,6 +109,32 @@ class _Replay:
             else:
                 res[t] += p
         return dict(res)
+
+
+def _concurrent(flow: Flow) -> set[tuple[str, str]]:
+    """Pairs of steps on different branches of a fork (before its join): a log may show them in either order."""
+    from ..model import parallel_structure
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for e in flow.edges:
+        out[e.source].append(e.target)
+    pairs: set[tuple[str, str]] = set()
+    for fork, join in parallel_structure(flow).join_of.items():
+        branches: list[set[str]] = []
+        for start in out.get(fork, []):
+            seen: set[str] = set()
+            stack = [start]
+            while stack:
+                cur = stack.pop()
+                if cur in (END, join) or cur in seen:
+                    continue
+                seen.add(cur)
+                stack.extend(out.get(cur, []))
+            branches.append(seen)
+        for i, x in enumerate(branches):
+            for y in branches[i + 1:]:
+                pairs |= {(a, b) for a in x for b in y} | {(b, a) for a in x for b in y}
+    return pairs
 
 
 def _name_map(flow: Flow, log: EventLog) -> dict[int, str]:
@@ -184,7 +213,7 @@ def _replay_cases(prof: LogProfile, rp: _Replay, act_step: dict[int, str], names
             case_dev.add(("start_not_in_flow", label(first), ""))
         for a, b in itertools.pairwise(path):
             sa, sb = act_step.get(a), act_step.get(b)
-            if sa is None or sb is None or sb not in rp.next.get(sa, {}):
+            if sa is None or sb is None or (sb not in rp.next.get(sa, {}) and (sa, sb) not in rp.concurrent):
                 bad += 1
                 case_dev.add(("transition_not_in_flow", label(a), label(b)))
                 if sa is not None and sb is not None:
@@ -268,6 +297,8 @@ def _branches(flow: Flow, prof: LogProfile, rp: _Replay, act_step: dict[int, str
     branches: list[dict[str, Any]] = []
     order = {s.id: i for i, s in enumerate(flow.steps)}
     pairs = {(sid, t) for sid, nxt in rp.next.items() if sid not in rp.silent for t in nxt} | set(pair_count)
+    # a fork is no choice, and the order of two parallel branches is no branch
+    pairs = {(sid, t) for sid, t in pairs if sid not in rp.forks and (sid, t) not in rp.concurrent}
     for sid, t in sorted(pairs, key=lambda p: (order.get(p[0], 1 << 30), order.get(p[1], 1 << 30))):
         model = rp.next.get(sid, {}).get(t, 0.0)
         if len(rp.next.get(sid, {})) <= 1 and model == 1.0 and pair_count[(sid, t)] == out_total[sid]:

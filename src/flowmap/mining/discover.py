@@ -23,9 +23,12 @@
   becomes the step's duration, and a gap some cases show and others do not
   (paying by bank transfer, not by card) becomes a *wait step* on the way that
   only those cases take.  What is left of the waits at handoffs is learned by
-  simulating the discovered flow and giving the sending step a communication
-  delay that makes up the difference.
-* Arrivals: cases per day and the hourly profile of their first events.
+  simulating the discovered flow and giving the receiving step a wait tool
+  (category ``wait``) whose delay makes up the difference.
+* Activities that follow each other both ways and overlap in time in most
+  cases run in parallel: a fork before them and a join after them (see
+  :mod:`._forks`).
+* Arrivals: cases per day and the hourly and weekday profiles of their first events.
 """
 
 from __future__ import annotations
@@ -103,6 +106,9 @@ def discover(log: EventLog, *, min_share: float = 0.0, lane_map: dict[str, str] 
     flow = Flow(name=flow_name, language=lang, settings=settings, lanes=asm.lanes(step_list, customer_set),  # type: ignore[arg-type]  # lang is ja or en
                 owners=list(asm.owners.values()), tools=[], steps=step_list, edges=edges)
     flow = _prune_unreachable(flow, lines, lang)
+    from ._forks import make_forks
+
+    flow = make_forks(flow, log, prof, lines, lang)
     for oname, o in asm.owners.items():
         if not o.is_system:
             lines.append(_t(lang, f"{oname}: {o.work_hours.text()} on {_days(o.work_days, lang)}, headcount {o.capacity}",

@@ -100,7 +100,8 @@ class LogProfile:
         total = sum(counts)
         return [round(24 * c / total, 3) for c in counts] if total else []
 
-    def weekday_profile(self) -> list[float]:
+    def weekday_counts(self) -> tuple[list[int], list[int]]:
+        """Cases starting on each weekday (Monday first) and how many of that weekday the log spans."""
         days = [0] * 7
         first_day = int(min(self.case_first) // MINUTES_PER_DAY) if len(self.case_first) else 0
         last_day = int(max(self.case_first) // MINUTES_PER_DAY) if len(self.case_first) else 0
@@ -109,9 +110,25 @@ class LogProfile:
             present[(d + 3) % 7] += 1  # 1970-01-01 was a Thursday
         for t in self.case_first:
             days[(int(t // MINUTES_PER_DAY) + 3) % 7] += 1
+        return days, present
+
+    def weekday_profile(self) -> list[float]:
+        """Cases a day on each weekday (Monday first) relative to the mean over the week."""
+        days, present = self.weekday_counts()
         per = [days[i] / present[i] if present[i] else 0.0 for i in range(7)]
         mean = sum(per) / 7 or 1.0
         return [round(p / mean, 3) for p in per]
+
+    def weekday_uneven(self) -> bool:
+        """Whether the cases are spread over the weekdays unevenly beyond chance: Pearson's chi-square against
+        even days (each weekday's expectation in proportion to how often the log spans it) above its 1 %
+        critical value (16.81 at 6 degrees of freedom). A log shorter than two weeks cannot say."""
+        days, present = self.weekday_counts()
+        n, span = sum(days), sum(present)
+        if n == 0 or min(present) < 2:
+            return False
+        stat = sum((o - n * p / span) ** 2 / (n * p / span) for o, p in zip(days, present, strict=True))
+        return stat > 16.81
 
 
 def working_days(dates: set[int], first_day: int, last_day: int) -> list[int]:

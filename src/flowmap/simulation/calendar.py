@@ -10,7 +10,7 @@ import math
 
 from ..model import Flow, Owner, Schedule
 
-__all__ = ["Calendar", "closed_dates", "next_fire", "next_monday"]
+__all__ = ["ArrivalProfile", "Calendar", "closed_dates", "next_fire", "next_monday"]
 
 DAY = 1440.0
 
@@ -78,3 +78,40 @@ def next_fire(schedule: Schedule, now: float, open_days: list[bool] | None, nday
                     return at
         d += 1
     return math.inf
+
+
+class ArrivalProfile:
+    """How the arrival rate varies: the hourly weights (hour 0 first) times the weekday weights (Monday first),
+    each relative to its mean, so the mean rate over a week is the flow's cases per day.
+
+    Arrivals are a non-homogeneous Poisson process drawn by thinning: candidates come at the peak rate and
+    one at time ``t`` is kept with probability ``weight(t) / peak``. With neither profile the process is
+    homogeneous and nothing is thinned; with the hourly profile alone the draws are what they were before
+    weekdays were added (same bound, same comparisons).
+    """
+
+    __slots__ = ("first_weekday", "hourly", "peak", "scale", "weekday")
+
+    def __init__(self, hourly: list[float], weekday: list[float], start: dt.date) -> None:
+        self.hourly = list(hourly) or None
+        # a flat weekday profile thins nothing: drop it so its arrivals are the same as without one
+        self.weekday = list(weekday) if weekday and max(weekday) != min(weekday) else None
+        self.first_weekday = start.weekday()
+        h_peak = max(hourly) if self.hourly else 1.0
+        h_mean = sum(hourly) / 24 if self.hourly else 1.0
+        w_peak = max(weekday) if self.weekday else 1.0
+        w_mean = sum(weekday) / 7 if self.weekday else 1.0
+        self.peak = h_peak * w_peak
+        self.scale = (h_peak / h_mean) * (w_peak / w_mean)  # peak rate over mean rate
+
+    @property
+    def thins(self) -> bool:
+        return self.hourly is not None or self.weekday is not None
+
+    def weight(self, t: float) -> float:
+        """The unnormalised weight at minute ``t`` (compared with :attr:`peak`)."""
+        w = self.hourly[int(t // 60) % 24] if self.hourly is not None else 1.0
+        if self.weekday is not None:
+            w *= self.weekday[(self.first_weekday + int(t // DAY)) % 7]
+        return w
+

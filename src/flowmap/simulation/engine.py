@@ -1,7 +1,7 @@
 """One replication of a flow in SimPy.
 
 Cases arrive as a Poisson process at the entry step(s) (``orders_per_day``
-or the entry steps' volumes, optionally shaped by an hourly profile) and
+or the entry steps' volumes, optionally shaped by hourly and weekday profiles) and
 walk the graph, choosing branches by probability.  Time is in minutes from
 midnight of the first simulated day.
 
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import simpy
 
 from ..model import END, Flow, Milestone, Step, people_of
-from .calendar import Calendar, closed_dates, next_fire
+from .calendar import ArrivalProfile, Calendar, closed_dates, next_fire
 from .parts import (
     BatchQueue,
     CaseState,
@@ -334,19 +334,20 @@ class Replication:
         return volumes
 
     def arrivals(self, entry: int, per_day: float) -> _Proc:
-        """Poisson arrivals at step ``entry``, thinned by the hourly profile; its own random stream."""
+        """Poisson arrivals at step ``entry``, thinned by the hourly and weekday profiles; its own random stream."""
         env, horizon = self.env, self.horizon
         rng = self.streams.get("arrival", self.steps[entry].sid)
-        profile = self.flow.settings.hourly_profile
-        peak = max(profile) if profile else 1.0
-        rate = per_day / 1440.0 * (peak / (sum(profile) / 24) if profile else 1.0)
+        st = self.flow.settings
+        shape = ArrivalProfile(st.hourly_profile, st.weekday_profile, self.plan.start)
+        thins, peak, weight = shape.thins, shape.peak, shape.weight
+        rate = per_day / 1440.0 * shape.scale
         if rate <= 0:
             return
         while True:
             yield env.timeout(rng.expovariate(rate))
             if env.now >= horizon:
                 return
-            if profile and rng.random() * peak >= profile[int(env.now // 60) % 24]:
+            if thins and rng.random() * peak >= weight(env.now):
                 continue
             self.arrived += 1
             env.process(self.case(self.arrived, entry))
