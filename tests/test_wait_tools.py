@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,6 +135,17 @@ def test_wait_tools_are_not_tools_of_the_work(tmp_path: Path) -> None:
     result = flowmap.run_analysis(only_waits)
     assert "tool_scatter" in result.skipped
     assert result.summary().tools == 2  # メール and チャット; the wait tool is not counted
+
+
+@pytest.mark.parametrize(("lang", "note"), [("en", "note: 1 wait tool (handoff delays, not counted as tools): 引き継ぎ: 引き当てる"),
+                                            ("ja", "注: 待ちツール 1 件（引き継ぎの遅れ。ツールには数えません）: 引き継ぎ: 引き当てる")])
+def test_validate_counts_the_tools_of_the_work_and_names_the_waits(tmp_path: Path, cli: Any, lang: str,
+                                                                   note: str) -> None:
+    _two_people(tmp_path, "メール", "'引き継ぎ: 引き当てる'")
+    r = cli("validate", tmp_path / "f0.yaml", "--lang", lang)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0].startswith("ok: 3 steps, 2 lanes, 3 owners, 2 tools")  # as analyze's summary
+    assert note in r.stdout.splitlines()
 
 
 def test_discover_puts_the_handoff_wait_on_the_receiving_step(tmp_path: Path) -> None:

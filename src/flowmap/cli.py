@@ -78,9 +78,14 @@ def validate(flow: str, allow_missing: bool, lang: str | None) -> None:
     f = _open(flow, allow_missing, echo=False).flow
     lang = pick(lang, f.language)
     n_lanes = len(f.lanes)
-    click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools",
-                 f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {len(f.tools)} tools"
-                 f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {len(f.tools)}）"))
+    waits = [x.name for x in f.tools if x.category == "wait"]
+    n_tools = len(f.tools) - len(waits)  # a wait tool is a delay at a handoff, not a means of work (as in analyze)
+    click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {n_tools} tools",
+                 f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {n_tools} tools"
+                 f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {n_tools}）"))
+    if waits:
+        click.echo(t(lang, f"note: {len(waits)} wait tool{'' if len(waits) == 1 else 's'} (handoff delays, not counted as tools): {', '.join(waits)}",
+                     f"注: 待ちツール {len(waits)} 件（引き継ぎの遅れ。ツールには数えません）: {'、'.join(waits)}"))
     for note in f.notes:  # what a reader noticed or assumed: hidden sheets, guessed categories, blanks, BPMN shares
         click.echo(t(lang, "note: ", "注: ") + note.text(lang))
 
