@@ -172,14 +172,22 @@ def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _graphs_readable(page: Page, least: float) -> None:
-    """Every step label is drawn in at least `least` screen px; every lane is named once in the gutter, beside
-    (never over) the steps on screen, in readable type."""
+    """Every step label is drawn in at least `least` screen px, no two steps on screen overlap; every lane is
+    named once in the gutter, beside (never over) the steps on screen, in readable type."""
     assert min(page.page.evaluate(_STEP_TYPE)) >= least
     for g in page.page.evaluate(_LANES_AND_STEPS):
         assert [x["name"] for x in g["lanes"]] == ["お客様", "受注", "経理", "物流", "CS"], g["lanes"]
         assert len(g["steps"]) >= 5 and min(x["font"] for x in g["lanes"]) >= 10
         hits = [(s["id"], x["name"]) for s in g["steps"] for x in g["lanes"] if _overlap(s, x)]
         assert hits == [], hits
+        piled = [(a["id"], b["id"]) for a, b in itertools.combinations(g["steps"], 2) if _overlap(a, b)]
+        assert piled == [], piled
+
+
+_EDGE_RED = """() => [...document.querySelectorAll('.fm-cmp-graph canvas')].map(c => {
+    const y = Math.floor(c.height / 2);
+    const red = x => { const d = c.getContext('2d').getImageData(x, y, 1, 1).data; return d[0] * d[3] / 255 + 255 - d[3]; };
+    return [red(1), red(c.width - 2)]; })"""  # the red of the left and right edge of each canvas, over its white page
 
 
 def test_compare_graphs_readable_type_and_lane_gutter(cli: Run, tmp_path: Path, browser: Any) -> None:
@@ -188,10 +196,13 @@ def test_compare_graphs_readable_type_and_lane_gutter(cli: Run, tmp_path: Path, 
         _graphs_readable(page, 10.5)  # the start view (a little before the first change)
         labels = page.page.evaluate("() => window.flowmapNetworks.map(n => n.body.data.nodes.get('O3') && n.body.data.nodes.get('O3').label)")
         assert labels[0].startswith("✕ O3\n在庫を手作業で"), labels  # zoomed out: mark, id, the name in the column
+        # the start view shows a part of each flow: a tinted edge (◀ ▶) says it goes on left and right
+        assert all(red < 215 for g in page.page.evaluate(_EDGE_RED) for red in g), page.page.evaluate(_EDGE_RED)
         for i in (0, 1):
             page.page.locator("#fm-graphs button.fm-fit").nth(i).click()
         page.page.wait_for_timeout(300)
         _graphs_readable(page, 10.5)  # the whole flow
+        assert all(red > 240 for g in page.page.evaluate(_EDGE_RED) for red in g), page.page.evaluate(_EDGE_RED)
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.locator("#fm-graphs").screenshot(path=str(ARTIFACTS / "compare_graphs_whole.png"))
     finally:
@@ -224,6 +235,9 @@ def test_compare_page_on_a_phone(cli: Run, tmp_path: Path, browser: Any, lang: s
             assert page.page.evaluate(at) == "fm-cmp-shield fm-noprint"  # a finger here scrolls the page
             page.page.mouse.click(x, y)
             assert page.page.evaluate(at) == "fm-cmp-graph"  # tapped: the finger moves the graph
+            page.page.locator("#fm-graphs button.fm-fit").nth(("before", "after").index(which)).click()
+        page.page.wait_for_timeout(300)
+        _graphs_readable(page, 10.5)  # "whole flow" on a phone: readable columns from the left, steps not piled up
         ARTIFACTS.mkdir(exist_ok=True)
         page.page.screenshot(path=str(ARTIFACTS / f"compare_phone_{lang}.png"), full_page=True)
     finally:

@@ -54,6 +54,28 @@
     });
   }
 
+  function beyond(network, data) {
+    // a fading edge with an arrow where the flow goes on beyond the view, left or right
+    const xs = data.nodes.reduce(function (m, n) { return [Math.min(m[0], n.x), Math.max(m[1], n.x)]; }, [Infinity, -Infinity]);
+    network.on('afterDrawing', function (ctx) {
+      const scale = network.getScale();
+      const w = network.body.container.clientWidth;
+      const left = network.DOMtoCanvas({x: 0, y: 0}), right = network.DOMtoCanvas({x: w, y: 0});
+      const bottom = network.DOMtoCanvas({x: 0, y: network.body.container.clientHeight}).y;
+      const band = 28 / scale;
+      for (const side of [[left.x, xs[0] - data.column * 0.2, 1], [right.x, xs[1] + data.column * 0.2, -1]]) {
+        if ((side[0] - side[1]) * side[2] <= 0) { continue; }
+        const g = ctx.createLinearGradient(side[0], 0, side[0] + side[2] * band, 0);
+        g.addColorStop(0, 'rgba(31,78,121,.28)'); g.addColorStop(1, 'rgba(31,78,121,0)');
+        ctx.fillStyle = g;
+        ctx.fillRect(Math.min(side[0], side[0] + side[2] * band), left.y, band, bottom - left.y);
+        ctx.fillStyle = '#1f4e79'; ctx.font = 'bold ' + (16 / scale) + 'px sans-serif'; ctx.textBaseline = 'middle';
+        ctx.textAlign = side[2] > 0 ? 'left' : 'right';
+        ctx.fillText(side[2] > 0 ? '◀' : '▶', side[0] + side[2] * 4 / scale, (left.y + bottom) / 2);
+      }
+    });
+  }
+
   function graph(container, done) {
     const data = JSON.parse(document.getElementById(container.getAttribute('data-fm-graph')).textContent);
     const full = {};
@@ -69,6 +91,7 @@
     const box = container.closest('.fm-cmp-box');
     flowmapLanes.paintBands(network, data);
     lanes(network, data, box.querySelector('.fm-lanes'));
+    beyond(network, data);
     let shown = null;
     let rowH = data.rowH;
     function layout(h) {
@@ -105,15 +128,23 @@
       }
       fitLabels(true);
     }
+    const least = 48 / data.column;  // zoomed out, a column keeps 48 screen px: 3 CJK characters a line
+    function place() {
+      // the whole flow; a flow too long for the view (a phone) at its least scale, from the left
+      network.fit({animation: false});
+      if (network.getScale() < least) {
+        network.moveTo({position: {x: ext.x0 + container.clientWidth / least / 2, y: ext.y1 / 2}, scale: least, animation: false});
+      }
+    }
     function whole() {
-      // the whole flow, lanes stretched to the height of the view; the shortened labels change the
-      // size of the steps, so fit, stretch, label and fit again
+      // lanes stretched to the height of the view; the shortened labels change the size of the
+      // steps, so place, stretch, label and place again
       for (let i = 0; i < 3; i++) {
-        network.fit({animation: false});
+        place();
         layout(Math.max(data.rowH, container.clientHeight * 0.94 / network.getScale() / data.bands.length));
         fitLabels(true);
       }
-      network.fit({animation: false});
+      place();
       fitLabels(true);
     }
     network.on('zoom', function () { fitLabels(false); });
