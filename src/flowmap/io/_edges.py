@@ -7,6 +7,8 @@ is matched whole first; names are matched after :func:`~flowmap.cells.name_key`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
+from typing import Any
 
 from ..cells import name_key, norm_key, parse_next
 from ..model import END, Edge, Step
@@ -14,16 +16,32 @@ from ._parallel import parse_fork
 from ._rows import Ctx, Row
 from ._schema import END_WORDS
 
-__all__ = ["read_edges"]
+__all__ = ["read_edges", "step_names", "target_ids"]
+
+
+def step_names(steps: Iterable[tuple[str, str]]) -> tuple[dict[str, list[str]], set[str]]:
+    """(id, name) pairs → the ids of each step name (by :func:`name_key`) and every name or id a
+    ``next`` cell may name whole (as :func:`name_key` gives them); scenarios match by the same rule."""
+    by_name: dict[str, list[str]] = {}
+    ids: list[str] = []
+    for sid, name in steps:
+        by_name.setdefault(name_key(name), []).append(sid)
+        ids.append(sid)
+    return by_name, set(by_name) | {name_key(i) for i in ids}
+
+
+def target_ids(target: str, ids: set[str] | dict[str, Any], by_name: dict[str, list[str]]) -> list[str]:
+    """The step ids (or END) a ``next`` target may mean: one, several (ambiguous) or none (unknown)."""
+    if target in ids:
+        return [target]
+    if norm_key(target) in END_WORDS:
+        return [END]
+    return by_name.get(name_key(target), [])
 
 
 def _resolve(target: str, ids: set[str], by_name: dict[str, list[str]], row: Row, ctx: Ctx) -> str | None:
     """A ``next`` target as a step id (or END); None when it is ambiguous (reported)."""
-    if target in ids:
-        return target
-    if norm_key(target) in END_WORDS:
-        return END
-    named = by_name.get(name_key(target), [])
+    named = target_ids(target, ids, by_name)
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
@@ -69,10 +87,7 @@ def read_edges(steps: list[Step], rows: list[Row], has_next: bool, ctx: Ctx) -> 
     if not has_next:
         return [Edge(source=a.id, target=b.id, probability=1.0) for a, b in itertools.pairwise(steps)]
     ids = {s.id for s in steps}
-    by_name: dict[str, list[str]] = {}
-    for s in steps:
-        by_name.setdefault(name_key(s.name), []).append(s.id)
-    names = set(by_name) | {name_key(i) for i in ids}
+    by_name, names = step_names((s.id, s.name) for s in steps)
     edges: list[Edge] = []
     for step, row in zip(steps, rows, strict=True):
         edges += _step_edges(step, row, names, ids, by_name, ctx)
