@@ -1,17 +1,20 @@
 """Speed at every size of flow: generated flows of 1k, 10k (and 100k) steps
 with 7 lanes, 50 owners and 30 tools, each command run as a whole process.
 
-    python benchmarks/scale.py [--sizes 1000,10000,100000]
+    python benchmarks/scale.py [--sizes 1000,10000,100000] [--repeat N] [--commands validate,analyze,...]
 
-For each size prints wall time, CPU time (user + sys) and peak memory of ``flowmap validate`` on the
-YAML model, ``flowmap analyze`` (text, as a terminal shows it), ``flowmap
-validate`` on the workbook against iterating the same workbook with openpyxl
-read-only (the floor), and ``flowmap view``.  Goals from issue 10: 10k-step
-YAML validated < 2 s, 100k < 20 s and < 1 GB; analyze of 10k < 3 s; workbook
-import <= 2x openpyxl; view not dominated by writing.  The code paths belong
-to other parts of flowmap; this script only measures them.  Wall times on a
-shared machine swing with the load (the script prints the load average); the
-CPU times do not, so the goals are judged on them.
+For each size prints wall time, CPU time (user + sys) and peak memory (the child's maximum
+resident set) of ``flowmap validate`` on the YAML model, ``flowmap analyze`` (text, as a
+terminal shows it), ``flowmap validate`` on the workbook against iterating the same workbook
+with openpyxl read-only (the floor), and ``flowmap view``.  With ``--repeat N`` each command
+runs N times: the minimum and the median CPU time are printed, wall time is the minimum and
+memory the largest peak.  ``--commands`` picks some of validate, analyze, workbook, floor,
+view (the workbook is written only when workbook or floor is picked), e.g. the 100k-step
+memory goal alone: ``--sizes 100000 --commands validate``.
+Goals from issue 10: 10k-step YAML validated < 2 s, 100k < 20 s and < 1 GB; analyze of
+10k < 3 s; workbook import <= 2x openpyxl; view not dominated by writing.  Wall times on a
+shared machine swing with the load (the script prints the load average); the CPU times do
+not, so the goals are judged on them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +34,7 @@ OWNERS = 50
 TOOLS = 30
 
 
-def generate(n: int, yaml_path: Path, xlsx_path: Path) -> None:
+def generate(n: int, yaml_path: Path, xlsx_path: Path | None) -> None:
     """Write an n-step flow: a customer lane and six operator lanes, a line with skips and rework loops."""
     import flowmap
     from flowmap.model import Duration, Edge, Flow, Lane, Owner, Step, Tool
@@ -60,7 +64,8 @@ def generate(n: int, yaml_path: Path, xlsx_path: Path) -> None:
             edges.append(Edge(source=f"S{i}", target=f"S{i + 1}"))
     flow = Flow(name=f"generated {n}", language="ja", lanes=lanes, owners=owners, tools=tools, steps=steps, edges=edges)
     flowmap.save(flow, yaml_path)
-    flowmap.save(flow, xlsx_path)
+    if xlsx_path is not None:
+        flowmap.save(flow, xlsx_path)
 
 
 def openpyxl_floor(path: str) -> None:
@@ -87,38 +92,60 @@ def measure(cmd: list[str]) -> tuple[float, float, float, bool]:
     return wall, cpu, usage.ru_maxrss / 1024, status == 0
 
 
+COMMANDS = ("validate", "analyze", "workbook", "floor", "view")
+
+
+def repeated(cmd: list[str], repeat: int) -> tuple[float, float, float, float, bool]:
+    """Min wall, min CPU, median CPU and largest peak MB of ``repeat`` runs; whether all succeeded."""
+    runs = [measure(cmd) for _ in range(repeat)]
+    cpus = [r[1] for r in runs]
+    return (min(r[0] for r in runs), min(cpus), statistics.median(cpus), max(r[2] for r in runs),
+            all(r[3] for r in runs))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
-    ap.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each command (min and median CPU are printed)")
+    ap.add_argument("--commands", default=",".join(COMMANDS), help=f"some of {', '.join(COMMANDS)}")
+    ap.add_argument("--generate", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--floor", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.generate:
-        generate(int(args.generate[0]), Path(args.generate[1]), Path(args.generate[2]))
+        generate(int(args.generate[0]), Path(args.generate[1]), Path(args.generate[2]) if len(args.generate) > 2 else None)
         return
     if args.floor:
         openpyxl_floor(args.floor)
         return
+    picked = [c.strip() for c in args.commands.split(",") if c.strip()]
+    unknown = [c for c in picked if c not in COMMANDS]
+    if unknown:
+        ap.error(f"unknown command {', '.join(unknown)}; pick from {', '.join(COMMANDS)}")
     exe = str(Path(sys.executable).with_name("flowmap"))
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {args.repeat} run(s) of each command")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in args.sizes.split(",")):
             y, x, h = Path(tmp) / f"f{n}.yaml", Path(tmp) / f"f{n}.xlsx", Path(tmp) / f"f{n}.html"
-            subprocess.run([sys.executable, __file__, "--generate", str(n), str(y), str(x)], check=True)
-            rows = {
-                "validate YAML": measure([exe, "validate", str(y)]),
-                "analyze (text)": measure([exe, "analyze", str(y)]),
-                "validate workbook": measure([exe, "validate", str(x)]),
-                "openpyxl read-only floor": measure([sys.executable, __file__, "--floor", str(x)]),
-                "view": measure([exe, "view", str(y), "-o", str(h)]),
+            workbook = "workbook" in picked or "floor" in picked
+            subprocess.run([sys.executable, __file__, "--generate", str(n), str(y), *([str(x)] if workbook else [])],
+                           check=True)
+            cmds = {
+                "validate": ("validate YAML", [exe, "validate", str(y)]),
+                "analyze": ("analyze (text)", [exe, "analyze", str(y)]),
+                "workbook": ("validate workbook", [exe, "validate", str(x)]),
+                "floor": ("openpyxl read-only floor", [sys.executable, __file__, "--floor", str(x)]),
+                "view": ("view", [exe, "view", str(y), "-o", str(h)]),
             }
-            print(f"{n:>7,} steps ({y.stat().st_size / 1e6:.1f} MB YAML, {x.stat().st_size / 1e6:.1f} MB xlsx"
+            rows = {cmds[c][0]: repeated(cmds[c][1], args.repeat) for c in COMMANDS if c in picked}
+            print(f"{n:>7,} steps ({y.stat().st_size / 1e6:.1f} MB YAML"
+                  + (f", {x.stat().st_size / 1e6:.1f} MB xlsx" if x.exists() else "")
                   + (f", {h.stat().st_size / 1e6:.1f} MB HTML" if h.exists() else "") + ")")
-            print(f"    {'':<26} {'wall':>9} {'CPU':>9} {'peak':>10}")
-            for name, (secs, cpu, mb, ok) in rows.items():
-                print(f"    {name:<26} {secs:7.2f} s {cpu:7.2f} s {mb:7.0f} MB{'' if ok else '  (failed)'}")
-            ratio = rows["validate workbook"][1] / rows["openpyxl read-only floor"][1]
-            print(f"    workbook import / openpyxl floor (CPU): {ratio:.2f}x")
+            print(f"    {'':<26} {'wall':>9} {'CPU min':>9} {'CPU median':>11} {'peak':>10}")
+            for name, (secs, cpu, cpu_median, mb, ok) in rows.items():
+                print(f"    {name:<26} {secs:7.2f} s {cpu:7.2f} s {cpu_median:9.2f} s {mb:7.0f} MB{'' if ok else '  (failed)'}")
+            if "validate workbook" in rows and "openpyxl read-only floor" in rows:
+                ratio = rows["validate workbook"][1] / rows["openpyxl read-only floor"][1]
+                print(f"    workbook import / openpyxl floor (CPU): {ratio:.2f}x")
     print("goals: 10k YAML < 2 s, 100k < 20 s and < 1 GB; analyze 10k < 3 s; workbook <= 2x openpyxl")
 
 

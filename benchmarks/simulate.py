@@ -5,8 +5,9 @@ cases, plus ``flowmap --version``.
 
     python benchmarks/simulate.py [--repeat N]
 
-Prints wall time (best of N), CPU time (user + system of the child) and peak
-memory (the child's maximum resident set) for both, and their ratios.  This
+Prints wall time (best of N), CPU time (user + system of the child; the minimum
+and the median of N runs) and peak memory (the child's maximum resident set)
+for both, and their ratios (of the minima and of the medians).  This
 process imports nothing heavy itself (a forked child's peak memory counts its
 parent's pages); the model files are written by a child too.
 Goals: flowmap <= 1.3x plain SimPy; memory flat in the number of cases;
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,9 +57,14 @@ def run(cmd: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def best(cmd: list[str], repeat: int) -> tuple[float, float, float]:
-    runs = [run(cmd) for _ in range(repeat)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
+def _summary(runs: list[tuple[float, float, float]]) -> tuple[float, float, float, float]:
+    """Min wall, min CPU, largest peak MB and median CPU of some runs."""
+    return (min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs),
+            statistics.median(r[1] for r in runs))
+
+
+def best(cmd: list[str], repeat: int) -> tuple[float, float, float, float]:
+    return _summary([run(cmd) for _ in range(repeat)])
 
 
 def main() -> None:
@@ -77,11 +84,15 @@ def main() -> None:
             yaml_path = Path(tmp) / f"m{cases}.yaml"
             subprocess.run([sys.executable, __file__, "--write", f"{days:g}", str(yaml_path)], check=True)
             out = Path(tmp) / "out.json"
-            plain = best([sys.executable, str(HERE / "plain_simpy.py"), f"{days:g}"], args.repeat)
-            ours = best([exe, "simulate", str(yaml_path), "--format", "json", "-o", str(out)], args.repeat)
-            print(f"{cases:>7,} cases: plain SimPy {plain[0]:5.2f} s wall, {plain[1]:5.2f} s CPU, {plain[2]:5.0f} MB | "
-                  f"flowmap {ours[0]:5.2f} s wall, {ours[1]:5.2f} s CPU, {ours[2]:5.0f} MB | "
-                  f"ratio {ours[0] / plain[0]:.2f}x wall, {ours[1] / plain[1]:.2f}x CPU")
+            plain_cmd = [sys.executable, str(HERE / "plain_simpy.py"), f"{days:g}"]
+            ours_cmd = [exe, "simulate", str(yaml_path), "--format", "json", "-o", str(out)]
+            pairs = [(run(plain_cmd), run(ours_cmd)) for _ in range(args.repeat)]  # alternate: same load for both
+            plain = _summary([p for p, _ in pairs])
+            ours = _summary([o for _, o in pairs])
+            print(f"{cases:>7,} cases: plain SimPy {plain[0]:5.2f} s wall, CPU {plain[1]:5.2f} s min {plain[3]:5.2f} s median, "
+                  f"{plain[2]:5.0f} MB | flowmap {ours[0]:5.2f} s wall, CPU {ours[1]:5.2f} s min {ours[3]:5.2f} s median, "
+                  f"{ours[2]:5.0f} MB | ratio {ours[0] / plain[0]:.2f}x wall, CPU {ours[1] / plain[1]:.2f}x (min) "
+                  f"{ours[3] / plain[3]:.2f}x (median)")
         version = best([exe, "--version"], args.repeat)
         helptext = best([exe, "--help"], args.repeat)
         print(f"flowmap --version {version[0]:.3f} s wall ({version[1]:.3f} s CPU), --help {helptext[0]:.3f} s wall")

@@ -247,10 +247,12 @@ def test_import_flowmap_loads_no_heavy_library() -> None:
 
 
 def test_simulate_command_loads_no_networkx_nor_openpyxl(tmp_path: Path) -> None:
-    """Start-up is part of the simulation's speed (benchmarks/simulate.py measures whole processes)."""
+    """Start-up is part of the simulation's speed (benchmarks/simulate.py measures whole processes): a serial
+    run loads neither the analyzers (capacity reads flowmap.workload) nor multiprocessing."""
     code = ("import sys\nfrom flowmap.cli import main\n"
             f"try:\n    main(['simulate', {str(MODELS / 'ec_order_tobe.yaml')!r}, '--days', '1', '--replications', '1', "
             f"'--format', 'json', '-o', {str(tmp_path / 'o.json')!r}])\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('openpyxl', 'networkx', 'pyvis', 'rich') if m in sys.modules))")
+            "print(sorted(m for m in ('openpyxl', 'networkx', 'pyvis', 'rich', 'flowmap.analyze', 'multiprocessing', "
+            "'concurrent.futures.process') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out.splitlines()[-1] == "[]"

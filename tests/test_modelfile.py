@@ -96,3 +96,19 @@ def test_hourly_profile_round_trips_and_is_checked(tmp_path: Path) -> None:
         assert flowmap.load(out) == flow
     p.write_text("settings: {hourly_profile: [1, 2]}\nsteps:\n  - {id: S1, name: a, lane: ops}\n", encoding="utf-8")
     assert "24" in load_errors(p)[0] and f"{p}:1" in load_errors(p)[0]
+
+
+def test_take_locs_hands_the_locations_over_without_a_copy() -> None:
+    """A reader's location dict (a million entries at 100,000 steps) becomes the flow's; locations
+    recorded before are kept and the new ones win, as with add_locs."""
+    from flowmap.model import Flow
+
+    handed = {("step", "S1", "name"): "m.yaml:3"}
+    flow = Flow()
+    flow.take_locs(handed)
+    assert flow.__pydantic_private__ is not None and flow.__pydantic_private__["_locs"] is handed
+    assert flow.loc("step", "S1", "name") == "m.yaml:3"
+    flow.take_locs({("step", "S1", "name"): "m.yaml:4", ("step", "S2", ""): "m.yaml:9"})
+    assert flow.loc("step", "S1", "name") == "m.yaml:4" and flow.loc("step", "S2", "id") == "m.yaml:9"
+    loaded = flowmap.read(MODELS / "ec_order_asis.yaml").flow
+    assert loaded.loc("setting", "orders_per_day").endswith("ec_order_asis.yaml:7")  # settings' places still arrive

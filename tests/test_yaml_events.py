@@ -126,3 +126,18 @@ def test_generated_documents_read_the_same(doc: dict[str, Any], flow_style: bool
     fast = _events(text)
     if fast is not _yaml._BAIL:
         _same(slow, fast)
+
+
+def test_the_document_shares_repeated_texts_and_holds_no_instance_dicts() -> None:
+    """What keeps a 100,000-step model's document small: every mapping and list has slots (no
+    ``__dict__``), and a key or name repeated on every step is one object, not one per step."""
+    text = "".join(f"- {{id: S{i}, lane: 倉庫, tools: [メール]}}\n" for i in range(3))
+    doc = _events("steps:\n" + text.replace("- ", "  - "))
+    steps = doc["steps"]
+    assert not hasattr(doc, "__dict__") and not hasattr(steps, "__dict__") and not hasattr(steps[0]["tools"], "__dict__")
+    keys = [next(k for k in s if k == "lane") for s in steps]
+    assert keys[0] is keys[1] is keys[2]
+    assert steps[0]["lane"] is steps[2]["lane"] and steps[0]["tools"][0] is steps[1]["tools"][0]
+    assert _yaml.LineList().line == 0 and _yaml.LineDict().line == 0  # unset: 0, as before
+    with pytest.raises(AttributeError):
+        _ = _yaml.LineDict().lines

@@ -1,7 +1,7 @@
 """Capacity without simulation: the orders per day at which each owner's
 expected load fills their working time.
 
-Expected load (:mod:`flowmap.analyze.load`) grows in proportion to the
+Expected load (:mod:`flowmap.workload`) grows in proportion to the
 orders per day, so an owner with ``m`` minutes of work per order and ``C``
 working minutes per calendar day saturates at ``C / m`` orders per day.  The
 owner with the smallest figure is the first to saturate: beyond it their
@@ -18,7 +18,7 @@ from .graph import FlowGraph
 from .model import Flow
 
 if TYPE_CHECKING:
-    from .analyze.load import Workload
+    from .workload import Workload
 
 __all__ = ["Capacity", "capacity_from_load", "capacity_line", "first_to_saturate", "owner_capacity"]
 
@@ -42,7 +42,7 @@ def owner_capacity(flow: Flow, graph: FlowGraph, orders_per_day: float | None = 
 
     ``orders_per_day`` is the volume the utilization is given at (default: the flow's own).
     """
-    from .analyze.load import expected_load
+    from .workload import expected_load
 
     return capacity_from_load(flow, expected_load(flow, graph), orders_per_day)
 

@@ -260,6 +260,13 @@ class Flow(_Model):
         """Record many locations at once: (kind, key, field) → place."""
         self._locs.update(locs)
 
+    def take_locs(self, locs: dict[tuple[str, str, str], str]) -> None:
+        """:meth:`add_locs` without a copy: ``locs`` becomes the flow's (a reader hands over its dict)."""
+        if self._locs:
+            self._locs.update(locs)
+        else:
+            self._locs = locs
+
     def add_note(self, note: Problem) -> None:
         """Record something a reader assumed (e.g. an equal share for an unlabelled BPMN branch)."""
         self._notes.append(note)

@@ -306,7 +306,8 @@ def build_flow(
     flow = Flow(name=meta.get("name") or name, language=language, settings=settings_obj, lanes=list(lanes.values()),
                 owners=all_owners, tools=all_tools, steps=step_list, edges=edges)
     flow.set_source(source)
-    flow.add_locs({**ctx.locs, **{("setting", k, ""): v for k, v in setting_locs.items()}})
+    ctx.locs.update({("setting", k, ""): v for k, v in setting_locs.items()})
+    flow.take_locs(ctx.locs)  # not copied: a million entries at 100,000 steps
     found = ctx.problems + [p for p in check_flow(flow) if p not in ctx.problems]
     if found:
         raise InputError(_unique(found))

@@ -19,13 +19,30 @@ __all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_INT_DIGITS", "LineDict", "LineList",
 
 
 class LineDict(dict[Any, Any]):
-    line: int = 0
+    """A mapping with the line it starts on and the line of each key.  Slots, not a ``__dict__``:
+    a 100,000-step model holds a million of these containers."""
+
+    __slots__ = ("line", "lines")
+    line: int
     lines: dict[Any, int]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "line":  # not set: 0, as for a mapping built by hand
+            return 0
+        raise AttributeError(name)
 
 
 class LineList(list[Any]):
-    line: int = 0
+    """A list with the line it starts on and the line of each item (slots, as :class:`LineDict`)."""
+
+    __slots__ = ("line", "lines")
+    line: int
     lines: list[int]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "line":
+            return 0
+        raise AttributeError(name)
 
 
 MAX_DEPTH = 32
@@ -49,6 +66,7 @@ class _Loader(yaml.CSafeLoader):
         self.depth = 0
         self.aliases = 0
         self.tags: dict[str, str] = {}
+        self.strings: dict[str, str] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         """PyYAML's implicit resolution, the same tags, without trying the patterns again for a
@@ -168,7 +186,10 @@ def _fast_scalar(loader: _Loader, ev: Any) -> Any:
     value = ev.value
     tag = loader.resolve(yaml.ScalarNode, value, ev.implicit) if ev.implicit[0] else _STR_TAG
     if tag == _STR_TAG:
-        return _BAIL if _BAD_CHARS.search(value) else value
+        if _BAD_CHARS.search(value):
+            return _BAIL
+        # one object per distinct short text: the keys and the names repeated on every step
+        return loader.strings.setdefault(value, value) if len(value) <= 64 else value
     ctor = loader.yaml_constructors.get(tag)
     if ctor is None or tag in _SPECIAL_TAGS:
         return _BAIL

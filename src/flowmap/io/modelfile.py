@@ -143,6 +143,7 @@ def read_model(path: str | Path, *, allow_missing: bool = False) -> Flow:
     if "language" in data:
         settings.append(("language", data["language"], f"{name}:{_line(data, 'language')}", f"{name}:{_line(data, 'language')}"))
     japanese = is_japanese(as_text(r.values.get("name")) for r in steps[:50])
+    del data, lanes_in, settings_in  # the document's mappings and line marks: free before the flow is built
     return build_flow(source=name, name=Path(path).stem, steps=steps, owners=owners, tools=tools, settings=settings,
                       has_next=True, japanese=japanese, problems=problems, lanes_given=lanes or None,
                       allow_missing=allow_missing)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from .. import limits
 from ..capacity import owner_capacity
@@ -17,6 +17,9 @@ from ..model import Flow, Milestone, check_flow
 from .calendar import next_monday
 from .engine import EventSink, RunPlan, run_replication
 from .results import OverloadWarning, ReplicationResult, SimSettings, SimulationResult, aggregate
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["check_number", "resolve_milestones", "simulate", "start_date"]
 
@@ -98,6 +101,9 @@ def _run_all(flow: Flow, plan: RunPlan, replications: int, workers: int, events:
             progress(len(reps), replications)
 
     if workers > 1 and replications > 1:
+        # multiprocessing is loaded only for a parallel run (start-up of every serial one)
+        from concurrent.futures import ProcessPoolExecutor
+
         model = flow.model_dump(mode="json")  # plain data crosses the process boundary
         first_local = events or sink is not None  # the event log is written by this process
         with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:

@@ -11,7 +11,6 @@ not by how many there are.
 from __future__ import annotations
 
 import math
-import statistics as _st
 from collections.abc import Iterable
 
 __all__ = ["Histogram", "ci95", "mean"]
@@ -108,5 +107,7 @@ def ci95(means: list[float]) -> tuple[float, float] | None:
         return None
     m = mean(means)
     t = _T975[len(means) - 2] if len(means) - 1 <= len(_T975) else 1.96
-    half = t * _st.stdev(means) / math.sqrt(len(means))
+    import statistics  # (loaded only for two or more replications)
+
+    half = t * statistics.stdev(means) / math.sqrt(len(means))
     return (m - half, m + half)

@@ -222,7 +222,7 @@ def _knees(axes: list[Axis], runs: list[SweepRun], points: list[_PointData], gra
         idx.sort(key=lambda i: points[i].opd)
         first = points[idx[0]]
         graph = graphs[first.point.choice[scen] if scen is not None else 0]
-        from ..analyze.load import expected_load
+        from ..workload import expected_load
 
         c = first_to_saturate(capacity_from_load(first.flow, expected_load(first.flow, graph)))
         marked = [i for i in idx if runs[i].marked]
