@@ -31,6 +31,7 @@ from .lanes import (
     CUSTOMER_STYLE,
     FINDING_FRAME,
     FONT_STACK,
+    HUGE,
     MODE_STYLE,
     X_STEP,
     compact_columns,
@@ -87,7 +88,7 @@ def _legend(lang: str) -> str:
     return f'<div class="fm-legend" aria-label="legend">{rows}{buttons}</div>'
 
 
-def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height: str) -> str:
+def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height: str, kind: str = "fm-report-page") -> str:
     js, css = _vis_assets()
     scripts = ""
     if graph is not None:
@@ -100,12 +101,17 @@ def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
             f"style-src 'unsafe-inline'; img-src data:; font-src data:\">"
-            f"<title>{escape(title)}</title>{head_css}</head><body>{body}{scripts}</body></html>\n")
+            f'<title>{escape(title)}</title>{head_css}</head><body class="{kind}">{body}{scripts}</body></html>\n')
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 lane', '2 lanes', '1,234 steps' (English)."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _summary_line(flow: Flow, lang: str) -> str:
-    return t(lang, f"{len(flow.steps)} steps · {len(flow.lanes)} lanes · {len(flow.owners)} owners · {len(flow.tools)} tools · "
-                   f"{sum(flow.entry_volumes().values()):g} cases/day",
+    return t(lang, f"{_count(len(flow.steps), 'step')} · {_count(len(flow.lanes), 'lane')} · {_count(len(flow.owners), 'owner')} · "
+                   f"{_count(len(flow.tools), 'tool')} · {sum(flow.entry_volumes().values()):g} cases/day",
              f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {len(flow.tools)}・"
              f"1日 {sum(flow.entry_volumes().values()):g} 件")
 
@@ -113,13 +119,16 @@ def _summary_line(flow: Flow, lang: str) -> str:
 def view_html(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> str:
     data = lane_graph(flow, graph, analysis, lang)
     body = (f'<header class="fm-head"><h1>{escape(flow.name)}</h1><p>{escape(_summary_line(flow, lang))}</p></header>'
-            f"{_graph_block(lang)}")
-    return _page(flow.name, lang, body, data, "calc(100vh - 126px)")
+            f"{_graph_block(lang, len(flow.steps))}")
+    return _page(flow.name, lang, body, data, "auto", "fm-view")
 
 
-def _graph_block(lang: str) -> str:
-    """The legend bar, the lane-name gutter and the canvas of the lane graph."""
-    return (f'<div class="fm-graph-wrap">{_legend(lang)}<div class="fm-canvas-row">'
+def _graph_block(lang: str, steps: int) -> str:
+    """The legend bar, the lane-name gutter and the canvas of the lane graph (with a note for a huge flow)."""
+    note = ""
+    if steps >= HUGE:
+        note = (f'<p class="fm-big">{escape(t(lang, f"A large flow ({steps:,} steps): arrows are drawn straight and the whole flow is shown in strips; zoom in, or hover a step, to read it.", f"大きなフロー（{steps:,} 工程）: 矢印は直線で描き、全体表示は段に折り返します。拡大するか工程にカーソルを合わせると読めます。"))}</p>')
+    return (f'<div class="fm-graph-wrap">{note}{_legend(lang)}<div class="fm-canvas-row">'
             f'<div class="fm-lanes" id="fm-lanes" aria-hidden="true"></div>'
             f'<div id="flowmap-graph" role="img" aria-label="{escape(t(lang, "lane graph", "業務フロー図"))}"></div>'
             f"</div></div>")
@@ -127,21 +136,28 @@ def _graph_block(lang: str) -> str:
 
 # ------------------------------------------------------------------ report
 
+def _scroll(chart: str) -> str:
+    """A chart in a box that scrolls sideways on a phone, so its type keeps a readable size."""
+    return f'<div class="fm-scroll">{chart}</div>'
+
+
 def _findings_table(a: Analysis, lang: str) -> str:
     if not a.findings:
         return f'<p class="fm-note">{escape(t(lang, "No findings.", "指摘はありません。"))}</p>'
     head = (["重要度", "指摘", "担当者", "ツール", "データ", "分/日", "改善案"] if lang == "ja"
             else ["severity", "what", "who", "tools", "data", "min/day", "suggestion"])
+    lab = [f' data-label="{escape(h)}"' for h in head]  # a phone shows each row as a card, cells named
     rows = []
     for f in a.findings:
         rows.append(
-            f'<tr><td class="sev sev-{f.severity}">{escape(severity_label(f.severity, lang))}</td>'
+            f'<tr><td class="sev sev-{f.severity}"{lab[0]}>{escape(severity_label(f.severity, lang))}</td>'
             f"<td><b>{escape(f.title)}</b><br><small>{escape(analyzer_label(f.analyzer, lang))} · "
             f"{escape(join(f.steps, lang))}</small><br>{escape(f.message)}</td>"
-            f"<td>{escape(join(f.owners, lang))}</td><td>{escape(join(f.tools, lang))}</td><td>{escape(join(f.data, lang))}</td>"
-            f'<td class="num">{f.minutes_per_day:,.0f}</td><td>{escape(f.suggestion)}</td></tr>')
+            f"<td{lab[2]}>{escape(join(f.owners, lang))}</td><td{lab[3]}>{escape(join(f.tools, lang))}</td>"
+            f"<td{lab[4]}>{escape(join(f.data, lang))}</td>"
+            f'<td class="num"{lab[5]}>{f.minutes_per_day:,.0f}</td><td{lab[6]}>{escape(f.suggestion)}</td></tr>')
     skipped = "".join(f'<p class="fm-note">{escape(analyzer_label(k, lang))}: {escape(v)}</p>' for k, v in a.skipped.items())
-    return (f'<table class="fm-table" id="fm-findings"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+    return (f'<table class="fm-table fm-cards" id="fm-findings"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>{skipped}")
 
 
@@ -160,7 +176,7 @@ def _workload_chart(a: Analysis, lang: str) -> str:
     gini, cv = spread.gini, spread.cv
     note = t(lang, f"Spread of utilization across people: Gini {gini:.2f}, CV {cv:.2f}.",
              f"担当者間の稼働率のばらつき: ジニ係数 {gini:.2f}、変動係数 {cv:.2f}。")
-    return bar_chart(bars, legend=legend) + f'<p class="fm-note">{escape(note)}</p>'
+    return _scroll(bar_chart(bars, legend=legend)) + f'<p class="fm-note">{escape(note)}</p>'
 
 
 def _simulation_section(sim: SimulationResult, lang: str, overload: float) -> str:
@@ -187,15 +203,15 @@ def _simulation_section(sim: SimulationResult, lang: str, overload: float) -> st
         def tick(h: float) -> str:
             return t(lang, f"{h / 24:g} d", f"{h / 24:g}日") if in_days else t(lang, f"{h:g} h", f"{h:g}時間")
 
-        out.append(histogram(hours, step=step, fmt=tick, xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"),
-                             title=t(lang, "Lead time distribution", "リードタイムの分布"), weights=weights))
+        out.append(_scroll(histogram(hours, step=step, fmt=tick, xlabel=t(lang, "lead time (calendar)", "リードタイム（暦時間）"),
+                             title=t(lang, "Lead time distribution", "リードタイムの分布"), weights=weights)))
     steps = sorted((s for s in sim.steps if s.count and s.wait_mean_minutes > 0.5), key=lambda s: -s.wait_mean_minutes)[:15]
-    out.append(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
+    out.append(_scroll(bar_chart([Bar(label=f"{s.step} {s.name}", value=s.wait_mean_minutes / 60,
                               text=duration_text(s.wait_mean_minutes, lang)) for s in steps],
-                         title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間")))
-    out.append(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > overload,
+                         title=t(lang, "Mean waiting time per step", "工程ごとの平均待ち時間"))))
+    out.append(_scroll(bar_chart([Bar(label=o.owner, value=o.utilization * 100, limit=100.0, alert=o.utilization > overload,
                               text=f"{o.utilization:.0%}") for o in sim.owners],
-                         title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）")))
+                         title=t(lang, "Utilization per owner (busy / scheduled time)", "担当者ごとの稼働率（作業時間 / 勤務時間）"))))
     ss = sim.settings
     days, start, opd, seed, reps = ss.days, ss.start.isoformat(), ss.orders_per_day, ss.seed, ss.replications
     note = t(lang, f"{days:g} days from {start}, {opd:g} orders/day, seed {seed}, {reps} replications.",
@@ -218,11 +234,13 @@ def _journey_section(graph: FlowGraph, lang: str) -> str:
     side = [(p.anchor, float(p.emotion), f"{p.share:.0%} {p.name}", p.pain) for p in curve.side if p.emotion is not None]
     chart = line_chart(points, marks=marks, bands=curve.bands, side=side, height=360, width=900)
     head = ["ステージ", "工程", "タッチポイント", "感情", "課題"] if lang == "ja" else ["stage", "step", "touchpoint", "emotion", "pain point"]
+    lab = [f' data-label="{escape(h)}"' for h in head]
     rows = "".join(
-        f"<tr><td>{escape(s.stage)}</td><td>{escape(s.id)} {escape(s.name)}</td><td>{escape(s.touchpoint)}</td>"
-        f'<td class="num">{"" if s.emotion is None else (f"{s.emotion:+d}" if s.emotion else "0")}</td><td>{escape(s.pain)}</td></tr>'
+        f"<tr><td{lab[0]}>{escape(s.stage)}</td><td>{escape(s.id)} {escape(s.name)}</td><td{lab[2]}>{escape(s.touchpoint)}</td>"
+        f'<td class="num"{lab[3]}>{"" if s.emotion is None else (f"{s.emotion:+d}" if s.emotion else "0")}</td>'
+        f"<td{lab[4]}>{escape(s.pain)}</td></tr>"
         for s in cust)
-    return (chart + f'<table class="fm-table" id="fm-journey"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+    return (_scroll(chart) + f'<table class="fm-table fm-cards" id="fm-journey"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
             f"<tbody>{rows}</tbody></table>")
 
 
@@ -242,7 +260,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
     sections = [
         ("fm-summary", t(lang, "Summary", "概要"), summary + f'<p class="fm-note">{escape(_summary_line(flow, lang))}</p>'),
         ("fm-graph", t(lang, "Lane graph", "業務フロー図"),
-         _graph_block(lang)),
+         _graph_block(lang, len(flow.steps))),
         ("fm-findings-section", t(lang, "Findings", "指摘事項"), _findings_table(analysis, lang)),
         ("fm-workload", t(lang, "Workload per owner", "担当者ごとの業務量"), _workload_chart(analysis, lang)),
     ]
@@ -257,7 +275,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
             + "".join(f'<section id="{sid}" class="{"fm-break" if i > 1 else ""}"><h2>{escape(title)}</h2>{content}</section>'
                       for i, (sid, title, content) in enumerate(sections))
             + "</main>")
-    return _page(flow.name, lang, body, data, "620px")
+    return _page(flow.name, lang, body, data, "min(620px, 75vh)")
 
 
 def write(path: str | Path, html: str) -> None:

@@ -18,10 +18,11 @@ from ..graph import FlowGraph
 from ..model import Flow, Step
 from ._common import analyzer_label, join, severity_label
 
-__all__ = ["COMPACT_BELOW", "CUSTOMER_STYLE", "FONT_STACK", "LANE_PAD", "MODE_STYLE", "ROW_H", "X_STEP",
+__all__ = ["COMPACT_BELOW", "CUSTOMER_STYLE", "FONT_STACK", "HUGE", "LANE_PAD", "MODE_STYLE", "ROW_H", "X_STEP",
            "compact_columns", "lane_graph"]
 
 X_STEP = 230  # one column: a step and the gap to the next step of its lane
+HUGE = 2000  # from this many steps arrows are drawn straight (a browser draws thousands of curves slowly)
 ROW_H = 128
 LANE_PAD = 24
 COMPACT_BELOW = 0.75  # below this zoom a step shows its id and a shortened name (full name on hover)
@@ -181,6 +182,7 @@ def _tip(s: Step, visits: float, found: list[dict[str, str]], lang: str) -> dict
 
 def _edges(net: Network, flow: Flow, graph: FlowGraph, xs: dict[str, float]) -> None:
     steps = flow.step_map()
+    straight = len(flow.steps) >= HUGE
     handoff_edges = {(h.source, h.target) for h in graph.handoffs()}
     visits = graph.visits
     vmax = max(visits.values(), default=1.0) or 1.0
@@ -195,7 +197,8 @@ def _edges(net: Network, flow: Flow, graph: FlowGraph, xs: dict[str, float]) -> 
             dashes=handoff,
             color={"color": "#c0392b" if handoff else ("#2e7d32" if parallel else "#7a869a"), "highlight": "#1f4e79"},
             font={"face": FONT_STACK, "size": 12, "align": "horizontal", "strokeWidth": 4, "background": "#ffffff"},
-            smooth=_edge_shape(steps[e.source].lane == steps[e.target].lane, xs[e.source], xs[e.target]),
+            smooth={"enabled": False} if straight else _edge_shape(steps[e.source].lane == steps[e.target].lane,
+                                                                   xs[e.source], xs[e.target]),
         )
 
 
@@ -227,4 +230,4 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
     max_x = max(xs.values(), default=0.0)
     return {"nodes": net.nodes, "edges": net.edges, "options": OPTIONS, "bands": bands, "tips": tips,
             "extent": {"x0": -X_STEP * 0.5, "x1": max_x + X_STEP * 0.5, "y1": height},
-            "column": X_STEP, "compactBelow": COMPACT_BELOW, "rowH": ROW_H + LANE_PAD}
+            "column": X_STEP, "compactBelow": COMPACT_BELOW, "rowH": ROW_H + LANE_PAD, "huge": len(flow.steps) >= HUGE}

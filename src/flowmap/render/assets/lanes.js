@@ -30,6 +30,11 @@
         ctx.strokeStyle = '#c9d3df'; ctx.lineWidth = 1;
         ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y1); ctx.lineTo(ext.x1 + 10, b.y1); ctx.stroke();
       }
+      for (const b of data.bands) {
+        if (!b.strip) { continue; }  // the flow goes on in the next strip of a wrapped overview
+        ctx.strokeStyle = '#1f4e79'; ctx.lineWidth = 3 / network.getScale();
+        ctx.beginPath(); ctx.moveTo(ext.x0 - 10, b.y0); ctx.lineTo(ext.x1 + 10, b.y0); ctx.stroke();
+      }
     });
   }
   window.flowmapLanes = {tip: tip, paintBands: paintBands};
