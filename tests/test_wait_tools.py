@@ -183,3 +183,11 @@ def test_discover_puts_the_handoff_wait_on_the_receiving_step(tmp_path: Path) ->
     log_ab, log_bc = sum(ab) / len(ab), sum(bc) / len(bc)
     assert abs(sim[("受注チーム", "物流チーム")] - log_ab) < 0.05 * log_ab, (sim, log_ab)
     assert abs(sim[("物流チーム", "出荷チーム")] - log_bc) < max(10.0, 0.25 * log_bc), (sim, log_bc)
+
+
+def test_the_view_counts_the_tools_of_the_work(tmp_path: Path, cli: Any) -> None:
+    _two_people(tmp_path, "メール", "'引き継ぎ: 引き当てる'")
+    out = tmp_path / "v.html"
+    assert cli("view", tmp_path / "f0.yaml", "-o", out, "--lang", "en").exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "3 owners · 2 tools ·" in page and "3 tools" not in page  # メール, チャット; not the wait

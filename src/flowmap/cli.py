@@ -78,8 +78,10 @@ def validate(flow: str, allow_missing: bool, lang: str | None) -> None:
     f = _open(flow, allow_missing, echo=False).flow
     lang = pick(lang, f.language)
     n_lanes = len(f.lanes)
-    waits = [x.name for x in f.tools if x.category == "wait"]
-    n_tools = len(f.tools) - len(waits)  # a wait tool is a delay at a handoff, not a means of work (as in analyze)
+    from .graph import count_work_tools, wait_tool_names
+
+    waits = wait_tool_names(f)
+    n_tools = count_work_tools(f)  # a wait tool is a delay at a handoff, not a means of work (as in analyze)
     click.echo(t(lang, f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {n_tools} tools",
                  f"ok: {len(f.steps)} steps, {n_lanes} lanes, {len(f.owners)} owners, {n_tools} tools"
                  f"（工程 {len(f.steps)}・レーン {n_lanes}・担当者 {len(f.owners)}・ツール {n_tools}）"))

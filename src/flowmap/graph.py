@@ -22,7 +22,7 @@ and then the receiving step's waits; neither is a system or record, and tool sca
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .model import Step, Tool
+    from .model import Flow, Step, Tool
 
 
 def work_tools(step: Step, tools: dict[str, Tool]) -> list[str]:
@@ -30,7 +30,19 @@ def work_tools(step: Step, tools: dict[str, Tool]) -> list[str]:
     not a means of work, communication or record; unknown names are kept)."""
     return [t for t in step.tools if t not in tools or tools[t].category != "wait"]
 
-__all__ = ["FlowGraph", "build_graph", "work_tools"]
+
+
+def wait_tool_names(flow: Flow) -> list[str]:
+    """The flow's wait tools (category ``wait``): delays at handoffs, not counted among its tools."""
+    return [t.name for t in flow.tools if t.category == "wait"]
+
+
+def count_work_tools(flow: Flow) -> int:
+    """How many tools the flow's work is done with: every tool but the waits (see :func:`work_tools`)."""
+    return len(flow.tools) - len(wait_tool_names(flow))
+
+
+__all__ = ["FlowGraph", "build_graph", "count_work_tools", "wait_tool_names", "work_tools"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from ..capacity import capacity_from_load
 from ..errors import InputError, ParameterError
-from ..graph import FlowGraph, build_graph
+from ..graph import FlowGraph, build_graph, count_work_tools
 from ..model import Flow, check_flow
 from ._base import SEVERITIES, Context, Finding, NotApplicable, NotRun, Severity, severity_rank
 from ._spec import AnalyzerSpec, Grade, Threshold, Words
@@ -31,7 +31,7 @@ class FlowSummary:
     @classmethod
     def of(cls, f: Flow) -> FlowSummary:
         return cls(name=f.name, steps=len(f.steps), lanes=[la.name for la in f.lanes], owners=len(f.owners),
-                   tools=sum(1 for t in f.tools if t.category != "wait"))
+                   tools=count_work_tools(f))
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "steps": self.steps, "lanes": list(self.lanes), "owners": self.owners, "tools": self.tools}

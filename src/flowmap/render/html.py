@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._lang import t
 from ..analyze import Analysis
-from ..graph import FlowGraph
+from ..graph import FlowGraph, count_work_tools
 from ..model import Flow
 from ._common import analyzer_label, join, severity_label
 from .lanes import (
@@ -111,8 +111,8 @@ def _count(n: int, noun: str) -> str:
 
 def _summary_line(flow: Flow, lang: str) -> str:
     return t(lang, f"{_count(len(flow.steps), 'step')} · {_count(len(flow.lanes), 'lane')} · {_count(len(flow.owners), 'owner')} · "
-                   f"{_count(len(flow.tools), 'tool')} · {sum(flow.entry_volumes().values()):g} cases/day",
-             f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {len(flow.tools)}・"
+                   f"{_count(count_work_tools(flow), 'tool')} · {sum(flow.entry_volumes().values()):g} cases/day",
+             f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {count_work_tools(flow)}・"
              f"1日 {sum(flow.entry_volumes().values()):g} 件")
 
 
@@ -254,7 +254,7 @@ def report_html(flow: Flow, graph: FlowGraph, analysis: Analysis, sim: Simulatio
                f'<div class="fm-kpi"><b>{len(flow.steps)}</b><span>{escape(t(lang, "steps", "工程"))}</span></div>'
                f'<div class="fm-kpi"><b>{len(flow.lanes)}</b><span>{escape(t(lang, "lanes", "レーン"))}: {escape(lanes)}</span></div>'
                f'<div class="fm-kpi"><b>{len(flow.owners)}</b><span>{escape(t(lang, "owners", "担当者"))}</span></div>'
-               f'<div class="fm-kpi"><b>{len(flow.tools)}</b><span>{escape(t(lang, "tools", "ツール"))}</span></div>'
+               f'<div class="fm-kpi"><b>{count_work_tools(flow)}</b><span>{escape(t(lang, "tools", "ツール"))}</span></div>'
                f'<div class="fm-kpi"><b>{counts["high"]} / {counts["medium"]} / {counts["low"]}</b>'
                f'<span>{escape(t(lang, "findings high / medium / low", "指摘 高 / 中 / 低"))}</span></div></div>')
     sections = [
