@@ -158,19 +158,15 @@ def _arrivals(new: Flow, found: Flow, prof: LogProfile, step_act: dict[str, int]
         changes.append(_t(lang, f"orders per day {new.settings.orders_per_day:g} → {rate:g}",
                           f"1日の注文数 {new.settings.orders_per_day:g} → {rate:g}"))
         new.settings.orders_per_day = rate
-    if found.settings.hourly_profile != new.settings.hourly_profile:
-        changes.append(_t(lang, "hourly arrival profile taken from the log" if found.settings.hourly_profile
-                          else "hourly arrival profile removed: the log's arrivals are even over the day",
-                          "時間帯別の到着比率をログから設定" if found.settings.hourly_profile
-                          else "時間帯別の到着比率を削除（ログでは一日を通じて均等）"))
-        new.settings.hourly_profile = list(found.settings.hourly_profile)
-    if found.settings.weekday_profile != new.settings.weekday_profile:
-        changes.append(_t(lang, "weekday arrival profile taken from the log" if found.settings.weekday_profile
-                          else "weekday arrival profile removed: the log's arrivals are even over the week",
-                          "曜日別の到着比率をログから設定" if found.settings.weekday_profile
-                          else "曜日別の到着比率を削除（ログでは一週間を通じて均等）"))
-        new.settings.weekday_profile = list(found.settings.weekday_profile)
-
+    for field, en, ja, en_span, ja_span in (("hourly_profile", "hourly", "時間帯別", "the day", "一日"),
+                                            ("weekday_profile", "weekday", "曜日別", "the week", "一週間")):
+        got = getattr(found.settings, field)
+        if got != getattr(new.settings, field):
+            changes.append(_t(lang, f"{en} arrival profile taken from the log" if got
+                              else f"{en} arrival profile removed: the log's arrivals are even over {en_span}",
+                              f"{ja}の到着比率をログから設定" if got
+                              else f"{ja}の到着比率を削除（ログでは{ja_span}を通じて均等）"))
+            setattr(new.settings, field, list(got))
 
 def _owners(new: Flow, found: Flow, lang: str, changes: list[str]) -> None:
     """Each owner's working hours, days and headcount."""

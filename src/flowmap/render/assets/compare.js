@@ -34,7 +34,9 @@
   }
 
   function lanes(network, data, gutter) {
-    // lane names in the gutter, following the bands as the view pans and zooms
+    // lane names in the gutter, following the bands as the view pans and zooms.
+    // Alike to graph.js's laneNames on purpose: each page is one offline file with its own script;
+    // this one serves two graphs built once, graph.js rebuilds its gutter when the overview wraps.
     const divs = data.bands.map(function (b) {
       const d = document.createElement('div');
       d.className = 'fm-lane' + (b.customer ? ' customer' : '');
