@@ -15,7 +15,6 @@ JSON read with ``JSON.parse`` and put into the DOM with ``textContent``.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from .._lang import t
 from ..compare import Comparison
@@ -23,6 +22,7 @@ from . import html as report
 from ._common import analyzer_label, join, pct, severity_label
 from .compare.histogram import overlaid_histogram
 from .compare.words import STATUS, change_text, minutes_text, money, signed_duration, summary_lines
+from .lanes import LaneGraph
 from .simulation import duration_text
 from .svg import Bar, bar_chart
 
@@ -71,11 +71,11 @@ def _scroll(html: str) -> str:
     return f'<div class="fm-scroll">{html}</div>'
 
 
-def _mark_graph(data: dict[str, Any], marks: dict[str, tuple[dict[str, str], str, str]],
+def _mark_graph(data: LaneGraph, marks: dict[str, tuple[dict[str, str], str, str]],
                 extra_rows: dict[str, list[list[str]]], change_word: str) -> None:
     """Restyle marked nodes (colour, prefix) and add rows to their tooltips."""
     for node in data["nodes"]:
-        sid = node["id"]
+        sid = str(node["id"])
         if sid in marks:
             style, prefix, _ = marks[sid]
             node["label"] = f"{prefix} {node['label']}"
@@ -90,7 +90,7 @@ def _mark_graph(data: dict[str, Any], marks: dict[str, tuple[dict[str, str], str
         tip["rows"].extend(extra_rows.get(sid, []))
 
 
-def _graphs(c: Comparison) -> tuple[dict[str, Any], dict[str, Any]]:
+def _graphs(c: Comparison) -> tuple[LaneGraph, LaneGraph]:
     lang = c.lang
     st = c.structure
     gb = report.lane_graph(c.before, c.before_analysis.graph, c.before_analysis, lang)
@@ -115,7 +115,7 @@ def _graphs(c: Comparison) -> tuple[dict[str, Any], dict[str, Any]]:
     _mark_graph(gb, marks_b, rows_b, change_word)
     _mark_graph(ga, marks_a, rows_a, change_word)
     for data, marks in ((gb, marks_b), (ga, marks_a)):
-        xs = [n["x"] for n in data["nodes"] if n["id"] in marks]
+        xs: list[float] = [x for n in data["nodes"] if n["id"] in marks and isinstance(x := n["x"], int | float)]
         data["focus"] = min(xs) if xs else None  # where the view starts: the first changed step
     return gb, ga
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._lang import t
 from ..analyze import Analysis
@@ -34,6 +34,7 @@ from .lanes import (
     HUGE,
     MODE_STYLE,
     X_STEP,
+    LaneGraph,
     compact_columns,
     lane_graph,
 )
@@ -59,7 +60,7 @@ def _vis_assets() -> tuple[str, str]:
     return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
 
 
-def _json_for_script(obj: Any) -> str:
+def _json_for_script(obj: object) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
@@ -88,7 +89,7 @@ def _legend(lang: str) -> str:
     return f'<div class="fm-legend" aria-label="legend">{rows}{buttons}</div>'
 
 
-def _page(title: str, lang: str, body: str, graph: dict[str, Any] | None, height: str, kind: str = "fm-report-page") -> str:
+def _page(title: str, lang: str, body: str, graph: LaneGraph | None, height: str, kind: str = "fm-report-page") -> str:
     js, css = _vis_assets()
     scripts = ""
     if graph is not None:

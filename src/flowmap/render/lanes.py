@@ -8,7 +8,7 @@ one row per lane; customer lanes on top.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from pyvis.network import Network
 
@@ -18,8 +18,22 @@ from ..graph import FlowGraph
 from ..model import Flow, Step
 from ._common import analyzer_label, join, severity_label
 
-__all__ = ["COMPACT_BELOW", "CUSTOMER_STYLE", "FONT_STACK", "HUGE", "LANE_PAD", "MODE_STYLE", "ROW_H", "X_STEP",
-           "compact_columns", "lane_graph"]
+__all__ = [
+    "COMPACT_BELOW",
+    "CUSTOMER_STYLE",
+    "FONT_STACK",
+    "HUGE",
+    "LANE_PAD",
+    "MODE_STYLE",
+    "ROW_H",
+    "X_STEP",
+    "Band",
+    "LaneGraph",
+    "Tip",
+    "VisItem",
+    "compact_columns",
+    "lane_graph",
+]
 
 X_STEP = 230  # one column: a step and the gap to the next step of its lane
 HUGE = 2000  # from this many steps arrows are drawn straight (a browser draws thousands of curves slowly)
@@ -37,6 +51,50 @@ FINDING_FRAME = {"high": "#b0003a", "medium": "#8e44ad"}
 """Frame of a step with a finding (with a ⚠ before its id): crimson for high, purple for medium.
 Chosen far (CIE76 ΔE ≥ 35) from every mode and customer border, so a medium finding never reads
 as a batch step (orange) and a high one never as a customer step; tests/test_lane_frames.py checks it."""
+
+
+VisItem = dict[str, object]
+"""One vis-network node or edge as pyvis builds it: plain JSON for the browser, read back only by name."""
+
+
+class Band(TypedDict):
+    """A lane's band, top to bottom."""
+
+    name: str
+    y0: int
+    y1: int
+    customer: bool
+    shade: int
+
+
+class Tip(TypedDict):
+    """What hovering a step shows."""
+
+    title: str
+    rows: list[list[str]]
+    findings: list[dict[str, str]]
+
+
+class Extent(TypedDict):
+    x0: float
+    x1: float
+    y1: int
+
+
+class LaneGraph(TypedDict):
+    """Everything the page's script draws: :func:`lane_graph`'s result."""
+
+    nodes: list[VisItem]
+    edges: list[VisItem]
+    options: dict[str, object]
+    bands: list[Band]
+    tips: dict[str, Tip]
+    extent: Extent
+    column: int
+    compactBelow: float
+    rowH: int
+    huge: bool
+    focus: NotRequired[float | None]  # the compare page: where its view starts
 
 
 def _wrap(text: str, width: int = 18) -> str:
@@ -67,7 +125,7 @@ def _minutes(m: float, lang: str) -> str:
     return t(lang, f"{m:.1f} min", f"{m:.1f}分")
 
 
-def _edge_shape(same_lane: bool, x_from: float, x_to: float) -> dict[str, Any]:
+def _edge_shape(same_lane: bool, x_from: float, x_to: float) -> dict[str, object]:
     """Edges that skip over steps of their lane, or go back, arc around them; long arcs stay flat
     (a curve's height grows with its length), so they do not tower over the lanes."""
     cols = abs(x_to - x_from) / X_STEP
@@ -107,9 +165,9 @@ def compact_columns(flow: Flow, graph: FlowGraph) -> dict[str, float]:
     return {sid: h * X_STEP / 2 for sid, h in half.items()}
 
 
-def _bands(lanes: list[str], customer: set[str]) -> tuple[list[dict[str, Any]], dict[str, int], int]:
+def _bands(lanes: list[str], customer: set[str]) -> tuple[list[Band], dict[str, int], int]:
     """Lane bands top to bottom (one row each: steps of a lane never share a column)."""
-    bands: list[dict[str, Any]] = []
+    bands: list[Band] = []
     lane_top: dict[str, int] = {}
     y = 0
     for i, lane in enumerate(lanes):
@@ -156,7 +214,7 @@ def _node(net: Network, s: Step, style: dict[str, str], worst: str | None, x: fl
     )
 
 
-def _tip(s: Step, visits: float, found: list[dict[str, str]], lang: str) -> dict[str, Any]:
+def _tip(s: Step, visits: float, found: list[dict[str, str]], lang: str) -> Tip:
     """What hovering a step shows: its full name and every field."""
     modes = {"manual": t(lang, "manual", "手動"), "auto": t(lang, "auto", "自動"), "batch": t(lang, "batch", "バッチ")}
     rows: list[list[str]] = [
@@ -202,7 +260,7 @@ def _edges(net: Network, flow: Flow, graph: FlowGraph, xs: dict[str, float]) -> 
         )
 
 
-OPTIONS: dict[str, Any] = {
+OPTIONS: dict[str, object] = {
     "physics": {"enabled": False},
     "interaction": {"hover": True, "tooltipDelay": 120, "dragNodes": False, "dragView": True, "zoomView": True,
                     "navigationButtons": False, "keyboard": {"enabled": True, "bindToWindow": False}},
@@ -211,7 +269,7 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> dict[str, Any]:
+def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> LaneGraph:
     """Nodes, edges, lane bands, tooltips and options for vis-network."""
     xs = compact_columns(flow, graph)
     lanes = graph.lanes_top_down()
@@ -219,7 +277,7 @@ def lane_graph(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: st
     bands, lane_top, height = _bands(lanes, customer)
     findings_of = _findings_of(analysis, lang)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    tips: dict[str, Any] = {}
+    tips: dict[str, Tip] = {}
     for s in flow.steps:
         found = findings_of.get(s.id, [])
         worst = min((f["level"] for f in found), key=("high", "medium", "low").index, default=None)
