@@ -177,7 +177,7 @@ def test_report_on_a_phone(cli: Run, tmp_path: Path, browser: Any, lang: str) ->
 
 def test_a_huge_flow_loads_and_degrades_gracefully(cli: Run, tmp_path: Path, browser: Any) -> None:  # noqa: F811
     """At HUGE steps the page still opens without a JS error: straight arrows, a note saying so,
-    the overview in strips, hover cards built on demand. (Times: benchmarks/view_huge.py.)"""
+    the overview in strips, hover cards built on demand. (Times: `python benchmarks/view.py 5000`.)"""
     from flowmap.render.lanes import HUGE
 
     src = tmp_path / "huge.yaml"
