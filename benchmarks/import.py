@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from scale import openpyxl_floor as baseline  # benchmarks/scale.py: the same floor
 
 import flowmap
 
@@ -30,16 +31,6 @@ def make(path: Path, n: int) -> None:
         ws.append([f"S{i}", f"作業{i}", lane, owner, "メール、Excel" if i % 3 else "顧客管理システム", "手動",
                    f"{i % 9 + 1}-{i % 9 + 5}分", nxt, "顧客ID", f"項目{i % 50}", ""])
     wb.save(path)
-
-
-def baseline(path: Path) -> int:
-    wb = load_workbook(path, read_only=True, data_only=True)
-    count = 0
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(values_only=True):
-            count += sum(1 for v in row if v is not None)
-    wb.close()
-    return count
 
 
 def best(fn: object, path: Path, repeat: int = 3) -> float:
