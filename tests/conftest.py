@@ -25,6 +25,23 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+def branching_network(settings: Any) -> Any:
+    """A small network for Little's law: a branch (0.6 / 0.4) and two owners' queues, open round the clock."""
+    from flowmap.model import Duration, Edge, Flow, Lane, Owner, Step, WorkHours
+
+    always, every_day = WorkHours(start=0, end=1440), list(range(7))
+    return Flow(
+        settings=settings, lanes=[Lane(name="ops")],
+        owners=[Owner(name="a", lane="ops", headcount=2, hours=always, days=every_day),
+                Owner(name="b", lane="ops", headcount=1, hours=always, days=every_day)],
+        steps=[Step(id="S1", name="x", lane="ops", owners=["a"], duration=Duration(kind="exponential", params=(8.0,))),
+               Step(id="S2", name="y", lane="ops", owners=["b"], duration=Duration(kind="uniform", params=(1.0, 5.0))),
+               Step(id="S3", name="z", lane="ops", owners=["a"], duration=Duration(kind="fixed", params=(2.0,)))],
+        edges=[Edge(source="S1", target="S2", probability=0.6), Edge(source="S1", target="S3", probability=0.4),
+               Edge(source="S2", target="S3")],
+    )
+
+
 def make_workbook(path: Path, sheets: dict[str, Sequence[Sequence[Any]]],
                   merges: dict[str, list[str]] | None = None) -> Path:
     """Write a workbook: sheet title → rows (lists of cell values)."""

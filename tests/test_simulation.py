@@ -18,7 +18,7 @@ from flowmap.model import Duration, Edge, Flow, Lane, Owner, Schedule, Settings,
 from flowmap.render.simulation import events_csv
 from flowmap.simulation.calendar import Calendar
 
-from .conftest import MODELS
+from .conftest import MODELS, branching_network
 
 Run = Callable[..., Result]
 ALWAYS = WorkHours(start=0, end=1440)
@@ -54,16 +54,7 @@ def test_mmc_wait_matches_erlang_c(c: int, days: int) -> None:
 
 def test_littles_law() -> None:
     # a small network with a branch and two queues; L = throughput x W
-    flow = Flow(
-        settings=Settings(orders_per_day=200, days=300), lanes=[Lane(name="ops")],
-        owners=[Owner(name="a", lane="ops", headcount=2, hours=ALWAYS, days=EVERY_DAY),
-                Owner(name="b", lane="ops", headcount=1, hours=ALWAYS, days=EVERY_DAY)],
-        steps=[Step(id="S1", name="x", lane="ops", owners=["a"], duration=Duration(kind="exponential", params=(8.0,))),
-               Step(id="S2", name="y", lane="ops", owners=["b"], duration=Duration(kind="uniform", params=(1.0, 5.0))),
-               Step(id="S3", name="z", lane="ops", owners=["a"], duration=Duration(kind="fixed", params=(2.0,)))],
-        edges=[Edge(source="S1", target="S2", probability=0.6), Edge(source="S1", target="S3", probability=0.4),
-               Edge(source="S2", target="S3")],
-    )
+    flow = branching_network(Settings(orders_per_day=200, days=300))
     rep = flowmap.simulate(flow, replications=1, seed=3).replications[0]
     assert rep.mean_in_system == pytest.approx(rep.throughput_per_minute * rep.lead_time.mean, rel=0.02)
 

@@ -15,8 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 import flowmap
-from flowmap.model import Duration, Edge, Flow, Lane, Owner, Settings, Step, WorkHours
+from flowmap.model import Duration, Flow, Lane, Owner, Settings, Step, WorkHours
 from flowmap.render.simulation import events_csv
+
+from .conftest import branching_network
 
 ALWAYS = WorkHours(start=0, end=1440)
 EVERY_DAY = list(range(7))
@@ -87,17 +89,8 @@ def test_without_a_weekday_profile_arrivals_are_what_they_were() -> None:
 
 
 def test_littles_law_with_a_weekday_profile() -> None:
-    flow = Flow(
-        settings=Settings(orders_per_day=200, days=300, weekday_profile=[1.3, 1.1, 1.0, 1.0, 1.1, 0.8, 0.7]),
-        lanes=[Lane(name="ops")],
-        owners=[Owner(name="a", lane="ops", headcount=2, hours=ALWAYS, days=EVERY_DAY),
-                Owner(name="b", lane="ops", headcount=1, hours=ALWAYS, days=EVERY_DAY)],
-        steps=[Step(id="S1", name="x", lane="ops", owners=["a"], duration=Duration(kind="exponential", params=(8.0,))),
-               Step(id="S2", name="y", lane="ops", owners=["b"], duration=Duration(kind="uniform", params=(1.0, 5.0))),
-               Step(id="S3", name="z", lane="ops", owners=["a"], duration=Duration(kind="fixed", params=(2.0,)))],
-        edges=[Edge(source="S1", target="S2", probability=0.6), Edge(source="S1", target="S3", probability=0.4),
-               Edge(source="S2", target="S3")],
-    )
+    flow = branching_network(Settings(orders_per_day=200, days=300,
+                                      weekday_profile=[1.3, 1.1, 1.0, 1.0, 1.1, 0.8, 0.7]))
     rep = flowmap.simulate(flow, replications=1, seed=3).replications[0]
     assert rep.mean_in_system == pytest.approx(rep.throughput_per_minute * rep.lead_time.mean, rel=0.02)
     # busier Mondays queue longer than the flat process at the same mean rate
