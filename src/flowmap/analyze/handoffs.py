@@ -24,6 +24,7 @@ PING_PONG = (Grade("medium", "work returns to the owner it came from (A → B �
 WAIT = (Grade("low", f"a handoff over a tool with a delay, ≥ {WAIT_MINUTES:g} case-minutes of waiting a day (lead time, not work)",
               f"遅延のある手段での引き継ぎで、1 日延べ {WAIT_MINUTES:g} 分以上の待ち（作業時間ではなくリードタイム）"),)
 
+# _en_why and _ja_why alike in shape only: one wording per language (data, as the catalogues).
 def _en_why(a: Args) -> str:
     """What the handoff waits for: its channel to be read, the receiving step's wait tools, or both."""
     channel, waits = a.raw("channel"), a.raw("waits")

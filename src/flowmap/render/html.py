@@ -111,10 +111,11 @@ def _count(n: int, noun: str) -> str:
 
 
 def _summary_line(flow: Flow, lang: str) -> str:
+    tools, per_day = count_work_tools(flow), sum(flow.entry_volumes().values())  # once, for both wordings
     return t(lang, f"{_count(len(flow.steps), 'step')} · {_count(len(flow.lanes), 'lane')} · {_count(len(flow.owners), 'owner')} · "
-                   f"{_count(count_work_tools(flow), 'tool')} · {sum(flow.entry_volumes().values()):g} cases/day",
-             f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {count_work_tools(flow)}・"
-             f"1日 {sum(flow.entry_volumes().values()):g} 件")
+                   f"{_count(tools, 'tool')} · {per_day:g} cases/day",
+             f"工程 {len(flow.steps)}・レーン {len(flow.lanes)}・担当者 {len(flow.owners)}・ツール {tools}・"
+             f"1日 {per_day:g} 件")
 
 
 def view_html(flow: Flow, graph: FlowGraph, analysis: Analysis | None, lang: str) -> str:
