@@ -120,6 +120,12 @@ def test_a_worker_killed_mid_sweep_is_retried_and_changes_nothing(tmp_path: Path
     (["--vary", "orders_per_day=1:400:1", "--vary", "headcount.受注担当=1:200:1"], ["160,000 runs", "--yes"]),
     (["--vary", "orders_per_day=1:60000:1"], ["60,000 values", "at most 10,000 per axis"]),
     (["--vary", "orders_per_day=10", "--format", "xlsx"], ["--format xlsx needs -o"]),
+    # each run of a sweep within the limits of one simulate run (these ran for hours before)
+    (["--vary", "orders_per_day=100,200", "--replications", "1000", "--days", "3660"],
+     ["--replications: 1000 replications of 366,000 arrivals", "50,000,000"]),
+    (["--vary", "days=3660", "--replications", "1000", "--vary", "orders_per_day=100"], ["--replications:", "50,000,000"]),
+    (["--vary", "orders_per_day=100000000", "--days", "1"], ["--vary (orders_per_day=100000000): orders per day 1e+08"]),
+    (["--vary", "days=1,100000"], ["--vary (days=100000): days 100000 must be above 0 and at most 3660"]),
 ])
 def test_bad_input_is_named_with_its_option(cli: Run, tmp_path: Path, args: list[str], words: list[str]) -> None:
     r = cli("sweep", one_step(tmp_path), *args, "--lang", "en")

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import limits
 from ..capacity import Capacity, capacity_from_load, first_to_saturate, owner_capacity
 from ..errors import BadValue, InputError, ParameterError
 from ..graph import FlowGraph, build_graph
@@ -153,14 +154,20 @@ def _prepare(flow: Flow, axes: list[Axis], days: float, seed: int, start: dt.dat
     for p in expand(axes):
         f, opd, d = apply_point(flow, axes, p)
         problems = check_flow(f)
+        where = ", ".join(f"{k}={v}" for k, v in p.labels(axes).items())
         if problems:
-            where = ", ".join(f"{k}={v}" for k, v in p.labels(axes).items())
             raise ParameterError.of(BadValue("axes", x.en, x.ja, f"({where}): {x.location}") for x in problems)
+        volume = opd if opd is not None else base_opd
+        # each run within the limits simulate keeps: a varied value is the grid's, the others their own
+        varied = {"orders_per_day": opd is not None, "days": d is not None}
+        too_big = limits.run_problems(days=d if d is not None else days, orders_per_day=volume, replications=replications)
+        if too_big:
+            raise ParameterError.of(BadValue("axes", x.en, x.ja, f"({where})") if varied.get(x.location)
+                                    else BadValue(x.location, x.en, x.ja) for x in too_big)
         key = p.choice[scen] if scen is not None else 0
         graph = graphs.get(key)
         if graph is None:
             graph = graphs[key] = build_graph(f)
-        volume = opd if opd is not None else base_opd
         expected = {c.owner: c.utilization for c in owner_capacity(f, graph, volume)}
         data = _PointData(p, f, volume, d if d is not None else days, expected)
         points.append(data)
